@@ -1,0 +1,31 @@
+using System.Diagnostics.CodeAnalysis;
+using Grpc.Core;
+
+namespace Perspective.Identity.Grpc;
+
+/// <summary>Throws the precise gRPC status a caller can act on; messages are for people, never stack traces.</summary>
+public static class GrpcErrors
+{
+    [DoesNotReturn]
+    public static void InvalidArgument(string message) => throw Rpc(StatusCode.InvalidArgument, message);
+
+    [DoesNotReturn]
+    public static void Unauthenticated(string message) => throw Rpc(StatusCode.Unauthenticated, message);
+
+    [DoesNotReturn]
+    public static void NotFound(string message) => throw Rpc(StatusCode.NotFound, message);
+
+    [DoesNotReturn]
+    public static void PermissionDenied(string message) => throw Rpc(StatusCode.PermissionDenied, message);
+
+    [DoesNotReturn]
+    public static void AlreadyExists(string message) => throw Rpc(StatusCode.AlreadyExists, message);
+
+    [DoesNotReturn]
+    public static void FailedPrecondition(string message) => throw Rpc(StatusCode.FailedPrecondition, message);
+
+    [DoesNotReturn]
+    public static void ResourceExhausted(string message) => throw Rpc(StatusCode.ResourceExhausted, message);
+
+    public static RpcException Rpc(StatusCode code, string message) => new(new Status(code, message));
+}

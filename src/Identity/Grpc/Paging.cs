@@ -1,0 +1,55 @@
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Json;
+
+namespace Perspective.Identity.Grpc;
+
+/// <summary>
+/// Page sizes and opaque page tokens for every <c>List</c> RPC (AIP-158). A token is the
+/// position after the last item returned, tagged with the list it belongs to, so a token from
+/// one list is refused by another.
+/// </summary>
+public static class Paging
+{
+    /// <summary>Validates <paramref name="requested"/>: 0 means the default, above the maximum is clamped, negative is refused.</summary>
+    public static int PageSize(int requested, int defaultSize, int maxSize)
+    {
+        if (requested < 0)
+        {
+            GrpcErrors.InvalidArgument($"page_size must be 0 (for the default of {defaultSize}) or a positive number up to {maxSize}.");
+        }
+
+        return requested == 0 ? defaultSize : Math.Min(requested, maxSize);
+    }
+
+    public static string EncodeToken(string list, params string[] position)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(new[] { list }.Concat(position).ToArray());
+        return Base64Url.EncodeToString(json);
+    }
+
+    /// <summary>Returns the position in <paramref name="token"/>, or null for an empty token (the first page).</summary>
+    public static string[]? DecodeToken(string token, string list, int positionLength)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+
+        try
+        {
+            var parts = JsonSerializer.Deserialize<string[]>(Base64Url.DecodeFromChars(token));
+            if (parts is not null && parts.Length == positionLength + 1 && parts[0] == list && parts.All(p => p is not null))
+            {
+                return parts[1..];
+            }
+        }
+        catch (Exception e) when (e is FormatException or JsonException or DecoderFallbackException)
+        {
+            // Falls through to the error below: a token we did not issue.
+        }
+
+        GrpcErrors.InvalidArgument("page_token is not valid. Pass the next_page_token of the previous response unchanged, or leave it empty for the first page.");
+        return null;
+    }
+}

@@ -1,0 +1,107 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Perspective.Identity.Accounts;
+using Perspective.Identity.Seeding;
+using Perspective.Identity.Storage;
+using Perspective.Identity.Workspaces;
+
+namespace Perspective.Identity;
+
+/// <summary>Accounts, workspaces, memberships, the sign-in pages and <c>AccountService</c>.</summary>
+public static class IdentityModule
+{
+    public static IHostApplicationBuilder AddIdentityModule(this IHostApplicationBuilder builder)
+    {
+        var database = PlatformDatabaseSettings.From(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton(database);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddDbContext<IdentityDataContext>(options =>
+            options.UsePlatformDatabase(database, IdentityDataContext.MigrationsHistoryTable));
+
+        builder.Services
+            .AddIdentity<PlatformUser, IdentityRole>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 12;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+            })
+            .AddEntityFrameworkStores<IdentityDataContext>()
+            .AddDefaultTokenProviders();
+
+        builder.Services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/account/login";
+            options.LogoutPath = "/account/logout";
+            options.Cookie.Name = "perspective.session";
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.HttpOnly = true;
+            options.Events.OnRedirectToLogin = StatusForApiCalls(StatusCodes.Status401Unauthorized, options.Events.OnRedirectToLogin);
+            options.Events.OnRedirectToAccessDenied = StatusForApiCalls(StatusCodes.Status403Forbidden, options.Events.OnRedirectToAccessDenied);
+        });
+
+        // The key ring lives in the database, so cookies survive restarts and work on every host.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Perspective.Platform")
+            .PersistKeysToDbContext<IdentityDataContext>();
+
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(PlatformPolicies.SignedInUser, policy => policy
+                .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+                .RequireAuthenticatedUser());
+
+        builder.Services.AddRazorPages();
+        builder.Services.AddGrpc();
+        builder.Services.AddScoped<WorkspaceDirectory>();
+        builder.Services.AddScoped<DemoSeed>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapRazorPages();
+        endpoints.MapGrpcService<AccountGrpcService>()
+            .EnableGrpcWeb()
+            .RequireAuthorization(PlatformPolicies.SignedInUser);
+        return endpoints;
+    }
+
+    /// <summary>Applies the Identity migrations and, when <c>Seed:Demo</c> is on, seeds the demo data.</summary>
+    public static async Task PrepareIdentityDatabaseAsync(this IServiceProvider services, bool seedDemo, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdentityDataContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        await PlatformDatabase.PrepareAsync(db, cancellationToken);
+        if (seedDemo)
+        {
+            await scope.ServiceProvider.GetRequiredService<DemoSeed>().SeedAsync(cancellationToken);
+        }
+    }
+
+    // gRPC and other API callers cannot follow a redirect to an HTML page: they get the status instead.
+    private static Func<RedirectContext<CookieAuthenticationOptions>, Task> StatusForApiCalls(
+        int statusCode, Func<RedirectContext<CookieAuthenticationOptions>, Task> redirect) => context =>
+    {
+        if (!IsApiCall(context.Request))
+        {
+            return redirect(context);
+        }
+
+        context.Response.StatusCode = statusCode;
+        return Task.CompletedTask;
+    };
+
+    private static bool IsApiCall(HttpRequest request) =>
+        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+}

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Perspective.Identity;
+
+/// <summary>The addresses the platform is reached at, from configuration, so no client hard-codes them.</summary>
+public static class PlatformUrls
+{
+    public const string DefaultHttpUrl = "http://localhost:5080";
+    public const string DefaultGrpcUrl = "http://localhost:5081";
+
+    /// <summary>The externally visible origin: <c>Platform:PublicBaseUrl</c>, else the Http endpoint. No trailing slash.</summary>
+    public static string PublicBaseUrl(IConfiguration configuration) =>
+        (configuration["Platform:PublicBaseUrl"] ?? configuration["Kestrel:Endpoints:Http:Url"] ?? DefaultHttpUrl).TrimEnd('/');
+
+    /// <summary>The HTTP/2-only endpoint for native gRPC clients such as grpcurl.</summary>
+    public static string NativeGrpcUrl(IConfiguration configuration) =>
+        (configuration["Kestrel:Endpoints:Grpc:Url"] ?? DefaultGrpcUrl).TrimEnd('/');
+}

@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Perspective.Identity.Accounts;
+using Perspective.Identity.Storage;
+using Perspective.Identity.Workspaces;
+
+namespace Perspective.Identity.Seeding;
+
+/// <summary>
+/// Seeds the local demo accounts and workspaces (configuration <c>Seed:Demo</c>). Running it again
+/// creates only what is missing, so it is safe on every start.
+/// </summary>
+public sealed class DemoSeed(
+    UserManager<PlatformUser> users, IdentityDataContext db, WorkspaceDirectory workspaces, ILogger<DemoSeed> logger)
+{
+    public const string DemoEmail = "demo@perspective.local";
+    public const string DemoPassword = "Perspective-demo-1";
+    public const string SecondEmail = "sam@perspective.local";
+    public const string SecondPassword = "Perspective-demo-2";
+
+    /// <summary>The demo user's workspaces and the one only the second user belongs to, so leaks would show.</summary>
+    public static readonly (string Slug, string Name)[] DemoWorkspaces =
+    [
+        ("acme-research", "Acme Research"),
+        ("northwind-product", "Northwind Product"),
+    ];
+
+    public static readonly (string Slug, string Name) OtherWorkspace = ("globex-strategy", "Globex Strategy");
+
+    /// <summary>Returns true when anything was created.</summary>
+    public async Task<bool> SeedAsync(CancellationToken cancellationToken = default)
+    {
+        var created = false;
+        var (demo, demoCreated) = await EnsureUserAsync(DemoEmail, "Demo User", DemoPassword);
+        var (second, secondCreated) = await EnsureUserAsync(SecondEmail, "Sam Rivera", SecondPassword);
+        created |= demoCreated | secondCreated;
+
+        created |= await EnsureWorkspaceAsync(DemoWorkspaces[0], owner: demo, member: second, cancellationToken);
+        created |= await EnsureWorkspaceAsync(DemoWorkspaces[1], owner: second, member: demo, cancellationToken);
+        created |= await EnsureWorkspaceAsync(OtherWorkspace, owner: second, member: null, cancellationToken);
+
+        if (created)
+        {
+            logger.LogInformation("Seeded the demo accounts {DemoEmail} and {SecondEmail} and their workspaces.", DemoEmail, SecondEmail);
+        }
+
+        return created;
+    }
+
+    private async Task<(PlatformUser User, bool Created)> EnsureUserAsync(string email, string displayName, string password)
+    {
+        var user = await users.FindByEmailAsync(email);
+        if (user is not null)
+        {
+            return (user, false);
+        }
+
+        user = new PlatformUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName };
+        var result = await users.CreateAsync(user, password);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"Could not seed the demo user {email}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        }
+
+        return (user, true);
+    }
+
+    private async Task<bool> EnsureWorkspaceAsync(
+        (string Slug, string Name) seed, PlatformUser owner, PlatformUser? member, CancellationToken cancellationToken)
+    {
+        var created = false;
+        var workspace = await db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.Slug == seed.Slug, cancellationToken);
+        if (workspace is null)
+        {
+            workspace = await workspaces.CreateWorkspaceAsync(seed.Slug, seed.Name, owner.Id, cancellationToken);
+            created = true;
+        }
+
+        if (member is not null &&
+            !await db.Memberships.AnyAsync(m => m.WorkspaceId == workspace.Id && m.UserId == member.Id, cancellationToken))
+        {
+            await workspaces.AddMemberAsync(workspace.Id, member.Id, MembershipRole.Member, cancellationToken);
+            created = true;
+        }
+
+        return created;
+    }
+}

@@ -1,0 +1,8 @@
+namespace Perspective.Identity.Storage;
+
+/// <summary>The relational stores the platform runs on (configuration key <c>Database:Provider</c>).</summary>
+public enum DatabaseProvider
+{
+    /// <summary>Embedded file database; the default for a single host.</summary>
+    Sqlite,
+}

@@ -1,0 +1,42 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace Perspective.Identity.Storage;
+
+/// <summary>
+/// Which database every module's tables live in, read from <c>Database:Provider</c> and
+/// <c>ConnectionStrings:Platform</c>. Without a connection string the SQLite file lives in the
+/// host's data folder (<c>Platform:DataDirectory</c>, default <c>data</c> under the content root).
+/// </summary>
+public sealed record PlatformDatabaseSettings(DatabaseProvider Provider, string ConnectionString)
+{
+    public const string ConnectionStringName = "Platform";
+
+    public static PlatformDatabaseSettings From(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var provider = ParseProvider(configuration["Database:Provider"]);
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            var dataDirectory = Path.Combine(environment.ContentRootPath, configuration["Platform:DataDirectory"] ?? "data");
+            Directory.CreateDirectory(dataDirectory);
+            connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "platform.db") }.ToString();
+        }
+
+        return new PlatformDatabaseSettings(provider, connectionString);
+    }
+
+    private static DatabaseProvider ParseProvider(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return DatabaseProvider.Sqlite;
+        }
+
+        return Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider) && Enum.IsDefined(provider)
+            ? provider
+            : throw new InvalidOperationException(
+                $"Database:Provider '{value}' is not supported. Use one of: {string.Join(", ", Enum.GetNames<DatabaseProvider>())}.");
+    }
+}

@@ -1,0 +1,49 @@
+using Perspective.Identity;
+using Perspective.Identity.Storage;
+
+namespace Perspective.McpHost.Extensions;
+
+/// <summary>What the host adds around the modules: gRPC plumbing, health, the web UI, the request pipeline.</summary>
+public static class HostExtensions
+{
+    public static IHostApplicationBuilder AddPlatformHost(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddGrpc();
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddHealthChecks().AddDbContextCheck<IdentityDataContext>("database");
+        return builder;
+    }
+
+    public static WebApplication UsePlatformPipeline(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler();
+        }
+
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseGrpcWeb();
+        return app;
+    }
+
+    public static WebApplication MapPlatformEndpoints(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapHealthChecks("/healthz");
+        app.MapGrpcReflectionService();
+
+        // The settings UI: every page of it needs a signed-in user; the sign-in page brings them back.
+        app.MapFallbackToFile("index.html").RequireAuthorization(PlatformPolicies.SignedInUser);
+        return app;
+    }
+
+    /// <summary>Applies every module's migrations, then seeds the demo data when <c>Seed:Demo</c> is on.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        var seedDemo = app.Configuration.GetValue<bool>("Seed:Demo");
+        await app.Services.PrepareIdentityDatabaseAsync(seedDemo, app.Lifetime.ApplicationStopping);
+    }
+}
