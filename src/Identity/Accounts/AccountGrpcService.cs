@@ -7,7 +7,7 @@ using Perspective.Identity.Workspaces;
 namespace Perspective.Identity.Accounts;
 
 /// <summary>Who the signed-in user is and which workspaces they belong to.</summary>
-public sealed class AccountGrpcService(UserManager<PlatformUser> users, WorkspaceDirectory workspaces)
+internal sealed class AccountGrpcService(UserManager<PlatformUser> users, WorkspaceDirectory workspaces)
     : AccountService.AccountServiceBase
 {
     private const string WorkspacesList = "workspaces";

@@ -8,7 +8,7 @@ namespace Perspective.WebUi.Session;
 /// The signed-in user and their workspaces, loaded once per page load. When the sign-in has
 /// expired, the browser is sent to the sign-in page and back to where it was.
 /// </summary>
-public sealed class CurrentSession(AccountService.AccountServiceClient accounts, NavigationManager navigation)
+internal sealed class CurrentSession(AccountService.AccountServiceClient accounts, NavigationManager navigation)
 {
     // Bounds the walk through pages so a misbehaving server cannot keep the UI looping.
     private const int MaxPages = 20;
@@ -58,4 +58,4 @@ public sealed class CurrentSession(AccountService.AccountServiceClient accounts,
 }
 
 /// <summary>What the UI knows about the signed-in user; <see cref="Error"/> is set instead when loading failed.</summary>
-public sealed record SessionSnapshot(User? User, IReadOnlyList<Workspace> Workspaces, string? Error);
+internal sealed record SessionSnapshot(User? User, IReadOnlyList<Workspace> Workspaces, string? Error);
