@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Perspective.Identity.Accounts;
+using Perspective.Identity.Grpc;
 using Perspective.Identity.Seeding;
 using Perspective.Identity.Storage;
 using Perspective.Identity.Workspaces;
@@ -46,8 +48,10 @@ public static class IdentityModule
             options.Cookie.Name = "perspective.session";
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.Cookie.HttpOnly = true;
-            options.Events.OnRedirectToLogin = StatusForApiCalls(StatusCodes.Status401Unauthorized, options.Events.OnRedirectToLogin);
-            options.Events.OnRedirectToAccessDenied = StatusForApiCalls(StatusCodes.Status403Forbidden, options.Events.OnRedirectToAccessDenied);
+            options.Events.OnRedirectToLogin = GrpcStatusForGrpcCalls(StatusCode.Unauthenticated,
+                "Sign in first: this call needs the session of a signed-in user.", options.Events.OnRedirectToLogin);
+            options.Events.OnRedirectToAccessDenied = GrpcStatusForGrpcCalls(StatusCode.PermissionDenied,
+                "Your account is not allowed to make this call.", options.Events.OnRedirectToAccessDenied);
         });
 
         // The key ring lives in the database, so cookies survive restarts and work on every host.
@@ -89,19 +93,10 @@ public static class IdentityModule
         }
     }
 
-    // gRPC and other API callers cannot follow a redirect to an HTML page: they get the status instead.
-    private static Func<RedirectContext<CookieAuthenticationOptions>, Task> StatusForApiCalls(
-        int statusCode, Func<RedirectContext<CookieAuthenticationOptions>, Task> redirect) => context =>
-    {
-        if (!IsApiCall(context.Request))
-        {
-            return redirect(context);
-        }
-
-        context.Response.StatusCode = statusCode;
-        return Task.CompletedTask;
-    };
-
-    private static bool IsApiCall(HttpRequest request) =>
-        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+    // gRPC callers cannot follow a redirect to an HTML page: they get a gRPC status with a message instead.
+    private static Func<RedirectContext<CookieAuthenticationOptions>, Task> GrpcStatusForGrpcCalls(
+        StatusCode statusCode, string message, Func<RedirectContext<CookieAuthenticationOptions>, Task> redirect) => context =>
+        GrpcResponses.IsGrpcRequest(context.Request)
+            ? GrpcResponses.WriteStatusAsync(context.HttpContext, statusCode, message)
+            : redirect(context);
 }

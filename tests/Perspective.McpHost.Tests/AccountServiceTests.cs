@@ -52,6 +52,7 @@ public sealed class AccountServiceTests(PlatformFactory factory) : IClassFixture
 
         Assert.Equal(StatusCode.Unauthenticated, profile.StatusCode);
         Assert.Equal(StatusCode.Unauthenticated, workspaces.StatusCode);
+        Assert.Contains("Sign in first", profile.Status.Detail);
     }
 
     [Fact]

@@ -1,9 +1,9 @@
 using Microsoft.Playwright;
 
-namespace Perspective.BrowserTests;
+namespace Perspective.EndToEndTests.Browser;
 
-public sealed class SignInAndWorkspacesTests(HostProcess host, BrowserFixture browser)
-    : IClassFixture<HostProcess>, IClassFixture<BrowserFixture>
+[Collection(EndToEndCollection.Name)]
+public sealed class SignInAndWorkspacesTests(HostProcess host, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private static readonly LocatorAssertionsToBeVisibleOptions Patient = new() { Timeout = 60_000 };
 

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace Perspective.BrowserTests;
+namespace Perspective.EndToEndTests.Browser;
 
 /// <summary>Debian's Chromium driven by Playwright; no browser is ever downloaded.</summary>
 public sealed class BrowserFixture : IAsyncLifetime

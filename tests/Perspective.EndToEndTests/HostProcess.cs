@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 
-namespace Perspective.BrowserTests;
+namespace Perspective.EndToEndTests;
 
 /// <summary>
 /// The built platform host started as its own process on free loopback ports with a fresh
@@ -14,11 +14,15 @@ public sealed class HostProcess : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly string dataDirectory = Directory.CreateTempSubdirectory("perspective-browser-").FullName;
+    private readonly string dataDirectory = Directory.CreateTempSubdirectory("perspective-e2e-").FullName;
     private readonly StringBuilder output = new();
     private Process? process;
 
+    /// <summary>The origin of the web UI, gRPC-Web and the MCP endpoint.</summary>
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The HTTP/2-only endpoint for native gRPC clients.</summary>
+    public string GrpcUrl { get; private set; } = "";
 
     public string Output
     {
@@ -36,6 +40,7 @@ public sealed class HostProcess : IAsyncLifetime
         var hostDirectory = typeof(HostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "HostOutputDirectory").Value!;
         BaseUrl = $"http://127.0.0.1:{FreePort()}";
+        GrpcUrl = $"http://127.0.0.1:{FreePort()}";
 
         var start = new ProcessStartInfo("dotnet", [Path.Combine(hostDirectory, "Perspective.McpHost.dll")])
         {
@@ -46,7 +51,7 @@ public sealed class HostProcess : IAsyncLifetime
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Kestrel__Endpoints__Http__Url"] = BaseUrl;
-        start.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["Kestrel__Endpoints__Grpc__Url"] = GrpcUrl;
         start.Environment["ConnectionStrings__Platform"] = $"Data Source={Path.Combine(dataDirectory, "platform.db")}";
         start.Environment["Seed__Demo"] = "true";
 
