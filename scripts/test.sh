@@ -21,8 +21,9 @@ apt_install() {
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 
 if [ ! -x node_modules/.bin/buf ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "== npm ci"
-  npm ci --no-audit --no-fund
+  echo "== npm install"
+  # Not `npm ci`: the registry mirror lacks other platforms' optional buf binaries, which `npm ci` insists on.
+  npm install --no-save --no-audit --no-fund
 fi
 
 echo "== buf lint"
