@@ -21,13 +21,16 @@ namespace Perspective.Identity;
 /// <summary>Accounts, workspaces, memberships, the sign-in pages and <c>AccountService</c>.</summary>
 public static class IdentityModule
 {
+    /// <summary>What a gRPC caller without a sign-in is told; MCP credentials end up here too.</summary>
+    public const string SignInRequired =
+        "Sign in first: this call needs the session of a signed-in user. MCP keys and legacy tokens only work with the MCP endpoint.";
+
     public static IHostApplicationBuilder AddIdentityModule(this IHostApplicationBuilder builder)
     {
-        var database = PlatformDatabaseSettings.From(builder.Configuration, builder.Environment);
-        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(PlatformDatabaseSettings.From(builder.Configuration, builder.Environment));
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddDbContext<IdentityDataContext>(options =>
-            options.UsePlatformDatabase(database, IdentityDataContext.MigrationsHistoryTable));
+        builder.Services.AddDbContext<IdentityDataContext>((services, options) => options.UsePlatformDatabase(
+            services.GetRequiredService<PlatformDatabaseSettings>(), IdentityDataContext.MigrationsHistoryTable));
 
         builder.Services
             .AddIdentity<PlatformUser, IdentityRole>(options =>
@@ -49,7 +52,7 @@ public static class IdentityModule
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.Cookie.HttpOnly = true;
             options.Events.OnRedirectToLogin = GrpcStatusForGrpcCalls(StatusCode.Unauthenticated,
-                "Sign in first: this call needs the session of a signed-in user.", options.Events.OnRedirectToLogin);
+                SignInRequired, options.Events.OnRedirectToLogin);
             options.Events.OnRedirectToAccessDenied = GrpcStatusForGrpcCalls(StatusCode.PermissionDenied,
                 "Your account is not allowed to make this call.", options.Events.OnRedirectToAccessDenied);
         });
@@ -80,17 +83,13 @@ public static class IdentityModule
         return endpoints;
     }
 
-    /// <summary>Applies the Identity migrations and, when <c>Seed:Demo</c> is on, seeds the demo data.</summary>
-    public static async Task PrepareIdentityDatabaseAsync(this IServiceProvider services, bool seedDemo, CancellationToken cancellationToken = default)
+    /// <summary>Applies the Identity module's migrations; they create the tables every other module refers to.</summary>
+    public static async Task MigrateIdentityDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IdentityDataContext>();
         await db.Database.MigrateAsync(cancellationToken);
         await PlatformDatabase.PrepareAsync(db, cancellationToken);
-        if (seedDemo)
-        {
-            await scope.ServiceProvider.GetRequiredService<DemoSeed>().SeedAsync(cancellationToken);
-        }
     }
 
     // gRPC callers cannot follow a redirect to an HTML page: they get a gRPC status with a message instead.

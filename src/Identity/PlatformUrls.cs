@@ -12,6 +12,9 @@ public static class PlatformUrls
     public static string PublicBaseUrl(IConfiguration configuration) =>
         (configuration["Platform:PublicBaseUrl"] ?? configuration["Kestrel:Endpoints:Http:Url"] ?? DefaultHttpUrl).TrimEnd('/');
 
+    /// <summary>The MCP endpoint, exactly as clients must address it (also the OAuth resource identifier).</summary>
+    public static string McpEndpointUrl(IConfiguration configuration) => PublicBaseUrl(configuration) + "/mcp";
+
     /// <summary>The HTTP/2-only endpoint for native gRPC clients such as grpcurl.</summary>
     public static string NativeGrpcUrl(IConfiguration configuration) =>
         (configuration["Kestrel:Endpoints:Grpc:Url"] ?? DefaultGrpcUrl).TrimEnd('/');

@@ -30,11 +30,14 @@ public sealed class DemoSeedTests : IAsyncLifetime
     [Fact]
     public async Task Seeding_again_changes_nothing()
     {
-        Assert.True(await Seed().SeedAsync());
+        var first = await Seed().SeedAsync();
         var counts = await CountsAsync();
 
-        Assert.False(await Seed().SeedAsync());
+        var second = await Seed().SeedAsync();
 
+        Assert.True(first.Created && first.DemoUserCreated);
+        Assert.False(second.Created || second.DemoUserCreated);
+        Assert.Equal(first.DemoUserId, second.DemoUserId);
         Assert.Equal(counts, await CountsAsync());
     }
 
@@ -47,8 +50,10 @@ public sealed class DemoSeedTests : IAsyncLifetime
         await database.Workspaces.RemoveMemberAsync(northwind.Id, demo.Id);
         database.Db.ChangeTracker.Clear();
 
-        Assert.True(await Seed().SeedAsync());
+        var again = await Seed().SeedAsync();
 
+        Assert.True(again.Created);
+        Assert.False(again.DemoUserCreated);
         Assert.Equal((2, 3, 5), await CountsAsync());
     }
 

@@ -1,11 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using Perspective.Accounts.V1;
-using Perspective.Identity.Accounts;
 using Perspective.Identity.Seeding;
-using Perspective.Identity.Workspaces;
 
 namespace Perspective.McpHost.Tests;
 
@@ -129,14 +125,16 @@ public sealed class AccountServiceTests(PlatformFactory factory) : IClassFixture
     {
         var email = $"{prefix}@perspective.local";
         const string password = "Pager-password-1";
-        await using var scope = factory.Services.CreateAsyncScope();
-        var user = new PlatformUser { UserName = email, Email = email, DisplayName = prefix };
-        Assert.True((await scope.ServiceProvider.GetRequiredService<UserManager<PlatformUser>>().CreateAsync(user, password)).Succeeded);
-        var workspaces = scope.ServiceProvider.GetRequiredService<WorkspaceDirectory>();
-        for (var i = 0; i < count; i++)
+        var userId = await factory.CreateUserAsync(email, password);
+        await factory.WithWorkspacesAsync(async workspaces =>
         {
-            await workspaces.CreateWorkspaceAsync($"{prefix}-{i:D3}", $"{prefix} {i:D3}", user.Id);
-        }
+            for (var i = 0; i < count; i++)
+            {
+                await workspaces.CreateWorkspaceAsync($"{prefix}-{i:D3}", $"{prefix} {i:D3}", userId);
+            }
+
+            return count;
+        });
 
         return (email, password);
     }

@@ -5,7 +5,12 @@ using Grpc.Net.Client.Web;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Perspective.Identity.Accounts;
+using Perspective.Identity.Workspaces;
 
 namespace Perspective.McpHost.Tests;
 
@@ -14,34 +19,43 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
 {
     private readonly string dataDirectory = Directory.CreateTempSubdirectory("perspective-tests-").FullName;
 
+    public const string PublicBaseUrl = "https://perspective.example";
+
     public string DatabasePath => Path.Combine(dataDirectory, "platform.db");
+
+    /// <summary>Everything the host logged, at every level.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Platform", $"Data Source={DatabasePath}");
         builder.UseSetting("Seed:Demo", "true");
+        builder.UseSetting("Platform:PublicBaseUrl", PublicBaseUrl);
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
     }
 
-    /// <summary>An HTTP client that keeps cookies in <paramref name="cookies"/> and does not follow redirects.</summary>
-    public HttpClient CreateBrowserLikeClient(CookieContainer cookies) =>
-        new(CookieHandler(cookies)) { BaseAddress = Server.BaseAddress };
+    /// <summary>Creates a user straight in the store and returns their id.</summary>
+    public async Task<string> CreateUserAsync(string email, string password)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var user = new PlatformUser { UserName = email, Email = email, DisplayName = email };
+        var result = await scope.ServiceProvider.GetRequiredService<UserManager<PlatformUser>>().CreateAsync(user, password);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
+        return user.Id;
+    }
 
-    /// <summary>A native gRPC channel that sends the cookies, as grpcurl or a server-side client would.</summary>
-    public GrpcChannel CreateGrpcChannel(CookieContainer? cookies = null) =>
-        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = CookieHandler(cookies ?? new CookieContainer()) });
-
-    /// <summary>A gRPC-Web channel, the path the Blazor UI takes from the browser.</summary>
-    public GrpcChannel CreateGrpcWebChannel(CookieContainer? cookies = null) =>
-        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
-        {
-            HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, CookieHandler(cookies ?? new CookieContainer())),
-        });
+    /// <summary>Runs <paramref name="action"/> with the workspace directory, as an admin tool would.</summary>
+    public async Task<T> WithWorkspacesAsync<T>(Func<WorkspaceDirectory, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<WorkspaceDirectory>());
+    }
 
     /// <summary>Signs in through the real login form (antiforgery token included) and returns the session cookies.</summary>
     public async Task<CookieContainer> SignInAsync(string email, string password)
     {
         var cookies = new CookieContainer();
-        using var client = CreateBrowserLikeClient(cookies);
+        using var client = this.CreateBrowserLikeClient(cookies);
         using var response = await PostLoginAsync(client, email, password, returnUrl: "/");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/", response.Headers.Location?.OriginalString);
@@ -77,9 +91,28 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
         }
     }
 
-    private CookieContainerHandler CookieHandler(CookieContainer cookies) =>
-        new(cookies) { InnerHandler = Server.CreateHandler() };
-
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryTokenPattern();
+}
+
+/// <summary>Clients of an in-process host (the factory itself or one derived with WithWebHostBuilder).</summary>
+public static class HostClients
+{
+    /// <summary>An HTTP client that keeps cookies in <paramref name="cookies"/> and does not follow redirects.</summary>
+    public static HttpClient CreateBrowserLikeClient(this WebApplicationFactory<Program> host, CookieContainer cookies) =>
+        new(CookieHandler(host, cookies)) { BaseAddress = host.Server.BaseAddress };
+
+    /// <summary>A native gRPC channel that sends the cookies, as grpcurl or a server-side client would.</summary>
+    public static GrpcChannel CreateGrpcChannel(this WebApplicationFactory<Program> host, CookieContainer? cookies = null) =>
+        GrpcChannel.ForAddress(host.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = CookieHandler(host, cookies ?? new CookieContainer()) });
+
+    /// <summary>A gRPC-Web channel, the path the Blazor UI takes from the browser.</summary>
+    public static GrpcChannel CreateGrpcWebChannel(this WebApplicationFactory<Program> host, CookieContainer? cookies = null) =>
+        GrpcChannel.ForAddress(host.Server.BaseAddress, new GrpcChannelOptions
+        {
+            HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, CookieHandler(host, cookies ?? new CookieContainer())),
+        });
+
+    private static CookieContainerHandler CookieHandler(WebApplicationFactory<Program> host, CookieContainer cookies) =>
+        new(cookies) { InnerHandler = host.Server.CreateHandler() };
 }

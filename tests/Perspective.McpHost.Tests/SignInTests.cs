@@ -1,7 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
-using Perspective.Identity.Accounts;
 using Perspective.Identity.Pages.Account;
 using Perspective.Identity.Seeding;
 
@@ -46,12 +43,7 @@ public sealed class SignInTests(PlatformFactory factory) : IClassFixture<Platfor
     public async Task Repeated_failures_lock_the_account_even_for_the_right_password()
     {
         const string email = "lockout@perspective.local", password = "Correct-password-1";
-        await using (var scope = factory.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<PlatformUser>>();
-            var created = await users.CreateAsync(new PlatformUser { UserName = email, Email = email, DisplayName = "Locked" }, password);
-            Assert.True(created.Succeeded);
-        }
+        await factory.CreateUserAsync(email, password);
 
         using var client = factory.CreateBrowserLikeClient(new CookieContainer());
         for (var attempt = 0; attempt < 5; attempt++)

@@ -7,6 +7,9 @@ using Perspective.Identity.Workspaces;
 
 namespace Perspective.Identity.Seeding;
 
+/// <summary>What a demo seeding run did: whether it created anything, and whether this was the demo user's first seeding.</summary>
+public sealed record DemoSeedResult(bool Created, string DemoUserId, bool DemoUserCreated);
+
 /// <summary>
 /// Seeds the local demo accounts and workspaces (configuration <c>Seed:Demo</c>). Running it again
 /// creates only what is missing, so it is safe on every start.
@@ -28,8 +31,7 @@ public sealed class DemoSeed(
 
     public static readonly (string Slug, string Name) OtherWorkspace = ("globex-strategy", "Globex Strategy");
 
-    /// <summary>Returns true when anything was created.</summary>
-    public async Task<bool> SeedAsync(CancellationToken cancellationToken = default)
+    public async Task<DemoSeedResult> SeedAsync(CancellationToken cancellationToken = default)
     {
         var created = false;
         var (demo, demoCreated) = await EnsureUserAsync(DemoEmail, "Demo User", DemoPassword);
@@ -45,7 +47,7 @@ public sealed class DemoSeed(
             logger.LogInformation("Seeded the demo accounts {DemoEmail} and {SecondEmail} and their workspaces.", DemoEmail, SecondEmail);
         }
 
-        return created;
+        return new DemoSeedResult(created, demo.Id, demoCreated);
     }
 
     private async Task<(PlatformUser User, bool Created)> EnsureUserAsync(string email, string displayName, string password)

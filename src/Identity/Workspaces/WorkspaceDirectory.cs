@@ -106,6 +106,11 @@ public sealed partial class WorkspaceDirectory(IdentityDataContext db, TimeProvi
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>The ids of every workspace the user is a member of now. Read on every access decision; never cached.</summary>
+    public async Task<HashSet<Guid>> MemberWorkspaceIdsAsync(string userId, CancellationToken cancellationToken = default) =>
+        (await db.Memberships.AsNoTracking().Where(m => m.UserId == userId).Select(m => m.WorkspaceId).ToListAsync(cancellationToken))
+            .ToHashSet();
+
     private async Task EnsureUserExistsAsync(string userId, CancellationToken cancellationToken)
     {
         if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken))

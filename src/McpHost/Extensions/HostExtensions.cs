@@ -1,5 +1,6 @@
 using Perspective.Identity;
 using Perspective.Identity.Storage;
+using Perspective.Keys.Storage;
 
 namespace Perspective.McpHost.Extensions;
 
@@ -11,7 +12,9 @@ public static class HostExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddGrpc();
         builder.Services.AddGrpcReflection();
-        builder.Services.AddHealthChecks().AddDbContextCheck<IdentityDataContext>("database");
+        builder.Services.AddHealthChecks()
+            .AddDbContextCheck<IdentityDataContext>("identity-database")
+            .AddDbContextCheck<KeysDataContext>("keys-database");
         return builder;
     }
 
@@ -38,12 +41,5 @@ public static class HostExtensions
         // The settings UI: every page of it needs a signed-in user; the sign-in page brings them back.
         app.MapFallbackToFile("index.html").RequireAuthorization(PlatformPolicies.SignedInUser);
         return app;
-    }
-
-    /// <summary>Applies every module's migrations, then seeds the demo data when <c>Seed:Demo</c> is on.</summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app)
-    {
-        var seedDemo = app.Configuration.GetValue<bool>("Seed:Demo");
-        await app.Services.PrepareIdentityDatabaseAsync(seedDemo, app.Lifetime.ApplicationStopping);
     }
 }

@@ -1,0 +1,19 @@
+using System.Security.Claims;
+using Grpc.Core;
+
+namespace Perspective.Identity.Grpc;
+
+/// <summary>Who is calling a gRPC method, from the principal the authentication scheme established.</summary>
+public static class CallerExtensions
+{
+    public static string RequireUserId(this ServerCallContext context)
+    {
+        var userId = context.GetHttpContext().User.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (string.IsNullOrEmpty(userId))
+        {
+            GrpcErrors.Unauthenticated(IdentityModule.SignInRequired);
+        }
+
+        return userId;
+    }
+}

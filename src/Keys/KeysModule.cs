@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Perspective.Identity;
+using Perspective.Identity.Storage;
+using Perspective.Keys.Management;
+using Perspective.Keys.Seeding;
+using Perspective.Keys.Storage;
+
+namespace Perspective.Keys;
+
+/// <summary>MCP keys and the legacy token: storage, <c>McpKeyService</c> and the demo legacy token.</summary>
+public static class KeysModule
+{
+    public static IHostApplicationBuilder AddKeysModule(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddDbContext<KeysDataContext>((services, options) => options.UsePlatformDatabase(
+            services.GetRequiredService<PlatformDatabaseSettings>(), KeysDataContext.MigrationsHistoryTable));
+        builder.Services.AddOptions<McpKeyOptions>()
+            .Bind(builder.Configuration.GetSection("Keys"))
+            .Validate(options => options.MaxKeysPerUser > 0, "Keys:MaxKeysPerUser must be a positive number.")
+            .ValidateOnStart();
+        builder.Services.AddScoped<McpKeyManager>();
+        builder.Services.AddScoped<DemoLegacyTokenSeed>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapKeysModule(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<McpKeyGrpcService>()
+            .EnableGrpcWeb()
+            .RequireAuthorization(PlatformPolicies.SignedInUser);
+        return endpoints;
+    }
+
+    /// <summary>Applies the Keys module's migrations; run after Identity's, whose tables keys refer to.</summary>
+    public static async Task MigrateKeysDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<KeysDataContext>().Database.MigrateAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Configuration;
+using Perspective.Identity;
+using Perspective.Identity.Grpc;
+using Perspective.Keys.V1;
+
+namespace Perspective.Keys.Management;
+
+/// <summary>The signed-in user's MCP keys and legacy token over gRPC.</summary>
+internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration configuration) : McpKeyService.McpKeyServiceBase
+{
+    public const string TokenPlaceholder = "<your-token>";
+
+    private const string KeysList = "mcp-keys";
+    private const int DefaultPageSize = 50;
+    private const int MaxPageSize = 100;
+
+    public override async Task<CreateMcpKeyResponse> CreateMcpKey(CreateMcpKeyRequest request, ServerCallContext context)
+    {
+        var userId = context.RequireUserId();
+        var workspaceIds = request.WorkspaceIds.Select(ParseWorkspaceId).ToList();
+        try
+        {
+            var created = await keys.CreateAsync(userId, request.Name, workspaceIds, context.CancellationToken);
+            return new CreateMcpKeyResponse { McpKey = MapToMcpKey(created.Key), Token = created.Token };
+        }
+        catch (KeyRuleViolation violation)
+        {
+            throw GrpcErrors.Rpc(StatusFor(violation.Rule), violation.Message);
+        }
+    }
+
+    public override async Task<ListMcpKeysResponse> ListMcpKeys(ListMcpKeysRequest request, ServerCallContext context)
+    {
+        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
+        var position = Paging.DecodeToken(request.PageToken, KeysList, positionLength: 2);
+        var userId = context.RequireUserId();
+
+        var after = position is null ? null : new McpKeyCursor(ParseTicks(position[0]), position[1]);
+        var page = await keys.ListAsync(userId, after, pageSize + 1, context.CancellationToken);
+
+        var response = new ListMcpKeysResponse();
+        response.McpKeys.AddRange(page.Take(pageSize).Select(MapToMcpKey));
+        if (page.Count > pageSize)
+        {
+            var last = page[pageSize - 1];
+            response.NextPageToken = Paging.EncodeToken(KeysList, last.CreateTime.Ticks.ToString(CultureInfo.InvariantCulture), last.Id);
+        }
+
+        return response;
+    }
+
+    public override async Task<DeleteMcpKeyResponse> DeleteMcpKey(DeleteMcpKeyRequest request, ServerCallContext context)
+    {
+        var userId = context.RequireUserId();
+        if (!IsKeyId(request.KeyId) || !await keys.DeleteAsync(userId, request.KeyId, context.CancellationToken))
+        {
+            GrpcErrors.NotFound("You have no MCP key with that id. It may already have been deleted.");
+        }
+
+        return new DeleteMcpKeyResponse();
+    }
+
+    public override async Task<GetLegacyTokenResponse> GetLegacyToken(GetLegacyTokenRequest request, ServerCallContext context)
+    {
+        var legacy = await keys.GetLegacyTokenAsync(context.RequireUserId(), context.CancellationToken);
+        if (legacy is null)
+        {
+            NoLegacyToken();
+        }
+
+        return new GetLegacyTokenResponse
+        {
+            LegacyToken = new LegacyToken
+            {
+                MaskedToken = legacy.MaskedToken,
+                CreateTime = Timestamp.FromDateTime(legacy.CreateTime),
+                LastUsedTime = ToTimestamp(legacy.LastUsedTime),
+            },
+        };
+    }
+
+    public override async Task<RevokeLegacyTokenResponse> RevokeLegacyToken(RevokeLegacyTokenRequest request, ServerCallContext context)
+    {
+        if (!await keys.RevokeLegacyTokenAsync(context.RequireUserId(), context.CancellationToken))
+        {
+            NoLegacyToken();
+        }
+
+        return new RevokeLegacyTokenResponse();
+    }
+
+    public override Task<GetMcpConnectionInfoResponse> GetMcpConnectionInfo(GetMcpConnectionInfoRequest request, ServerCallContext context)
+    {
+        context.RequireUserId();
+        return Task.FromResult(new GetMcpConnectionInfoResponse
+        {
+            McpEndpointUrl = PlatformUrls.McpEndpointUrl(configuration),
+            AuthorizationHeaderName = "Authorization",
+            AuthorizationHeaderValueTemplate = $"Bearer {TokenPlaceholder}",
+            TokenPlaceholder = TokenPlaceholder,
+        });
+    }
+
+    private static Guid ParseWorkspaceId(string value, int index)
+    {
+        if (!Guid.TryParse(value, out var id))
+        {
+            GrpcErrors.InvalidArgument($"workspace_ids[{index}] is not a workspace id. Use the ids ListMyWorkspaces returns.");
+        }
+
+        return id;
+    }
+
+    // Key ids are 32 lowercase hex digits; anything else cannot name a key, so it is simply not found.
+    private static bool IsKeyId(string value) =>
+        value.Length == 32 && value.All(char.IsAsciiHexDigitLower);
+
+    private static DateTime ParseTicks(string value) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks
+            ? new DateTime(ticks, DateTimeKind.Utc)
+            : throw GrpcErrors.Rpc(StatusCode.InvalidArgument,
+                "page_token is not valid. Pass the next_page_token of the previous response unchanged, or leave it empty for the first page.");
+
+    [DoesNotReturn]
+    private static void NoLegacyToken() =>
+        GrpcErrors.NotFound("You have no legacy token. Legacy tokens can no longer be created: use MCP keys instead.");
+
+    private static StatusCode StatusFor(KeyRule rule) => rule switch
+    {
+        KeyRule.InvalidName or KeyRule.NoWorkspaces => StatusCode.InvalidArgument,
+        KeyRule.DuplicateName => StatusCode.AlreadyExists,
+        KeyRule.NotAMember => StatusCode.PermissionDenied,
+        KeyRule.TooManyKeys => StatusCode.ResourceExhausted,
+        _ => StatusCode.Internal,
+    };
+
+    private static Timestamp? ToTimestamp(DateTime? value) => value is null ? null : Timestamp.FromDateTime(value.Value);
+
+    private static McpKey MapToMcpKey(McpKeyView key)
+    {
+        var message = new McpKey
+        {
+            Id = key.Id,
+            Name = key.Name,
+            MaskedToken = key.MaskedToken,
+            CreateTime = Timestamp.FromDateTime(key.CreateTime),
+            LastUsedTime = ToTimestamp(key.LastUsedTime),
+        };
+        message.Workspaces.AddRange(key.Workspaces.Select(w => new KeyWorkspace
+        {
+            Id = w.Id.ToString(),
+            Slug = w.Slug,
+            Name = w.Name,
+            Reachable = w.Reachable,
+        }));
+        return message;
+    }
+}

@@ -1,0 +1,146 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Perspective.Identity.Workspaces;
+using Perspective.Keys.Storage;
+using Perspective.Keys.Tokens;
+
+namespace Perspective.Keys.Management;
+
+/// <summary>A key as its owner sees it: never with its token.</summary>
+public sealed record McpKeyView(
+    string Id, string Name, string MaskedToken, IReadOnlyList<KeyWorkspaceView> Workspaces, DateTime CreateTime, DateTime? LastUsedTime);
+
+/// <summary>A workspace a key is scoped to; not reachable once the owner has left it.</summary>
+public sealed record KeyWorkspaceView(Guid Id, string Slug, string Name, bool Reachable);
+
+/// <summary>A new key and its full token, which exists in memory only until this is answered.</summary>
+public sealed record CreatedMcpKey(McpKeyView Key, string Token);
+
+/// <summary>A legacy token as its owner sees it.</summary>
+public sealed record LegacyTokenView(string MaskedToken, DateTime CreateTime, DateTime? LastUsedTime);
+
+/// <summary>Where a page of keys ordered newest first continues.</summary>
+public sealed record McpKeyCursor(DateTime CreateTime, string Id);
+
+/// <summary>A user's MCP keys and legacy token, with the rules that keep keys scoped to the user's own workspaces.</summary>
+public sealed class McpKeyManager(KeysDataContext db, WorkspaceDirectory workspaces, TimeProvider clock, IOptions<McpKeyOptions> options)
+{
+    public async Task<CreatedMcpKey> CreateAsync(
+        string userId, string name, IReadOnlyCollection<Guid> workspaceIds, CancellationToken cancellationToken = default)
+    {
+        name = name.Trim();
+        if (name.Length is 0 or > McpKey.NameMaxLength || name.Any(char.IsControl))
+        {
+            throw new KeyRuleViolation(KeyRule.InvalidName,
+                $"Give the key a name of 1 to {McpKey.NameMaxLength} characters, without line breaks or other control characters.");
+        }
+
+        var scope = workspaceIds.Distinct().ToList();
+        if (scope.Count == 0)
+        {
+            throw new KeyRuleViolation(KeyRule.NoWorkspaces, "Choose at least one workspace the key can access.");
+        }
+
+        var memberOf = await workspaces.MemberWorkspaceIdsAsync(userId, cancellationToken);
+        if (!scope.All(memberOf.Contains))
+        {
+            throw new KeyRuleViolation(KeyRule.NotAMember,
+                "A key can only access workspaces you are a member of, and at least one of the chosen workspaces is not one of yours.");
+        }
+
+        var normalizedName = name.ToUpperInvariant();
+        var keys = db.McpKeys.Where(k => k.UserId == userId);
+        if (await keys.CountAsync(cancellationToken) >= options.Value.MaxKeysPerUser)
+        {
+            throw new KeyRuleViolation(KeyRule.TooManyKeys,
+                $"You already have {options.Value.MaxKeysPerUser} keys, the most one account can hold. Delete keys you no longer use, then try again.");
+        }
+
+        if (await keys.AnyAsync(k => k.NormalizedName == normalizedName, cancellationToken))
+        {
+            throw DuplicateName(name);
+        }
+
+        var token = McpKeyToken.Generate();
+        var id = Guid.CreateVersion7().ToString("N");
+        var key = new McpKey
+        {
+            Id = id,
+            UserId = userId,
+            Name = name,
+            NormalizedName = normalizedName,
+            TokenHash = TokenHashing.Hash(token),
+            TokenHint = TokenHashing.Hint(token),
+            CreateTime = clock.GetUtcNow().UtcDateTime,
+            Workspaces = scope.Select(workspaceId => new McpKeyWorkspace { KeyId = id, WorkspaceId = workspaceId }).ToList(),
+        };
+        db.McpKeys.Add(key);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request created a key with the same name in between.
+            db.ChangeTracker.Clear();
+            throw DuplicateName(name);
+        }
+
+        var view = (await ViewsAsync(userId, [key], cancellationToken)).Single();
+        return new CreatedMcpKey(view, token);
+    }
+
+    /// <summary>One page of the user's keys, newest first; fetch one more than needed to know if more follow.</summary>
+    public async Task<IReadOnlyList<McpKeyView>> ListAsync(
+        string userId, McpKeyCursor? after, int limit, CancellationToken cancellationToken = default)
+    {
+        var query = db.McpKeys.AsNoTracking().Include(k => k.Workspaces).Where(k => k.UserId == userId);
+        if (after is not null)
+        {
+            query = query.Where(k => k.CreateTime < after.CreateTime ||
+                                     (k.CreateTime == after.CreateTime && string.Compare(k.Id, after.Id) < 0));
+        }
+
+        var page = await query.OrderByDescending(k => k.CreateTime).ThenByDescending(k => k.Id).Take(limit).ToListAsync(cancellationToken);
+        return await ViewsAsync(userId, page, cancellationToken);
+    }
+
+    /// <summary>Deletes one of the user's keys; false when the user has no key with that id.</summary>
+    public async Task<bool> DeleteAsync(string userId, string keyId, CancellationToken cancellationToken = default) =>
+        await db.McpKeys.Where(k => k.Id == keyId && k.UserId == userId).ExecuteDeleteAsync(cancellationToken) > 0;
+
+    public async Task<LegacyTokenView?> GetLegacyTokenAsync(string userId, CancellationToken cancellationToken = default) =>
+        await db.LegacyTokens.AsNoTracking()
+            .Where(t => t.UserId == userId)
+            .Select(t => new LegacyTokenView(TokenHashing.MaskLegacy(t.TokenHint), t.CreateTime, t.LastUsedTime))
+            .SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>Deletes the user's legacy token for good; false when there is none.</summary>
+    public async Task<bool> RevokeLegacyTokenAsync(string userId, CancellationToken cancellationToken = default) =>
+        await db.LegacyTokens.Where(t => t.UserId == userId).ExecuteDeleteAsync(cancellationToken) > 0;
+
+    private async Task<IReadOnlyList<McpKeyView>> ViewsAsync(string userId, IReadOnlyList<McpKey> keys, CancellationToken cancellationToken)
+    {
+        var ids = keys.SelectMany(k => k.Workspaces).Select(w => w.WorkspaceId).Distinct().ToList();
+        var names = await db.Workspaces.AsNoTracking()
+            .Where(w => ids.Contains(w.Id))
+            .ToDictionaryAsync(w => w.Id, w => (w.Slug, w.Name), cancellationToken);
+        var memberOf = await workspaces.MemberWorkspaceIdsAsync(userId, cancellationToken);
+
+        return keys.Select(key => new McpKeyView(
+                key.Id,
+                key.Name,
+                TokenHashing.MaskKey(key.TokenHint),
+                key.Workspaces
+                    .Where(w => names.ContainsKey(w.WorkspaceId))
+                    .Select(w => new KeyWorkspaceView(w.WorkspaceId, names[w.WorkspaceId].Slug, names[w.WorkspaceId].Name, memberOf.Contains(w.WorkspaceId)))
+                    .OrderBy(w => w.Name, StringComparer.CurrentCultureIgnoreCase)
+                    .ToList(),
+                key.CreateTime,
+                key.LastUsedTime))
+            .ToList();
+    }
+
+    private static KeyRuleViolation DuplicateName(string name) =>
+        new(KeyRule.DuplicateName, $"You already have a key named '{name}'. Choose another name.");
+}

@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Perspective.Identity.Accounts;
+using Perspective.Identity.Storage;
+using Perspective.Identity.Workspaces;
+
+namespace Perspective.Keys.Storage;
+
+/// <summary>
+/// The Keys module's tables. Users and workspaces belong to the Identity module: they are
+/// mapped here only so keys can reference them (and vanish with them), never migrated here.
+/// </summary>
+public sealed class KeysDataContext(DbContextOptions<KeysDataContext> options) : DbContext(options)
+{
+    public const string MigrationsHistoryTable = "__KeysMigrationsHistory";
+
+    public DbSet<McpKey> McpKeys => Set<McpKey>();
+
+    public DbSet<McpKeyWorkspace> McpKeyWorkspaces => Set<McpKeyWorkspace>();
+
+    public DbSet<LegacyToken> LegacyTokens => Set<LegacyToken>();
+
+    public DbSet<Workspace> Workspaces => Set<Workspace>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration) =>
+        configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        builder.Entity<PlatformUser>(user => user.ToTable("AspNetUsers", table => table.ExcludeFromMigrations()));
+        builder.Entity<Workspace>(workspace =>
+        {
+            workspace.ToTable("Workspaces", table => table.ExcludeFromMigrations());
+            workspace.Ignore(w => w.Memberships);
+        });
+
+        builder.Entity<McpKey>(key =>
+        {
+            key.ToTable("McpKeys");
+            key.HasKey(k => k.Id);
+            key.Property(k => k.Id).HasMaxLength(32);
+            key.Property(k => k.Name).HasMaxLength(McpKey.NameMaxLength);
+            key.Property(k => k.NormalizedName).HasMaxLength(McpKey.NameMaxLength);
+            key.Property(k => k.TokenHint).HasMaxLength(4);
+            key.HasIndex(k => k.TokenHash).IsUnique();
+            key.HasIndex(k => new { k.UserId, k.NormalizedName }).IsUnique();
+            key.HasIndex(k => new { k.UserId, k.CreateTime });
+            key.HasOne<PlatformUser>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
+            key.HasMany(k => k.Workspaces).WithOne().HasForeignKey(w => w.KeyId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<McpKeyWorkspace>(keyWorkspace =>
+        {
+            keyWorkspace.ToTable("McpKeyWorkspaces");
+            keyWorkspace.HasKey(w => new { w.KeyId, w.WorkspaceId });
+            keyWorkspace.HasIndex(w => w.WorkspaceId);
+            keyWorkspace.HasOne<Workspace>().WithMany().HasForeignKey(w => w.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<LegacyToken>(legacy =>
+        {
+            legacy.ToTable("LegacyTokens");
+            legacy.HasKey(t => t.UserId);
+            legacy.Property(t => t.TokenHint).HasMaxLength(4);
+            legacy.HasIndex(t => t.TokenHash).IsUnique();
+            legacy.HasOne<PlatformUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+}

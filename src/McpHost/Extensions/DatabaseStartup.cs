@@ -1,0 +1,30 @@
+using Perspective.Identity;
+using Perspective.Identity.Seeding;
+using Perspective.Keys;
+using Perspective.Keys.Seeding;
+
+namespace Perspective.McpHost.Extensions;
+
+/// <summary>Brings the database up to date before the host serves anything.</summary>
+public static class DatabaseStartup
+{
+    /// <summary>Applies every module's migrations in dependency order, then seeds the demo data when <c>Seed:Demo</c> is on.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        var cancellationToken = app.Lifetime.ApplicationStopping;
+        await app.Services.MigrateIdentityDatabaseAsync(cancellationToken);
+        await app.Services.MigrateKeysDatabaseAsync(cancellationToken);
+
+        if (app.Configuration.GetValue<bool>("Seed:Demo"))
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var demo = await scope.ServiceProvider.GetRequiredService<DemoSeed>().SeedAsync(cancellationToken);
+            var legacyToken = await scope.ServiceProvider.GetRequiredService<DemoLegacyTokenSeed>().SeedAsync(demo, cancellationToken);
+            if (legacyToken is not null)
+            {
+                // Straight to the console, never through logging: shown this once so the legacy path can be tried.
+                Console.WriteLine($"Demo legacy token for {DemoSeed.DemoEmail} (shown only now): {legacyToken}");
+            }
+        }
+    }
+}
