@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
@@ -5,9 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Perspective.Identity;
 using Perspective.Identity.Storage;
+using Perspective.Keys.Authentication;
 using Perspective.Keys.Management;
 using Perspective.Keys.Seeding;
 using Perspective.Keys.Storage;
+using Perspective.Keys.Usage;
 
 namespace Perspective.Keys;
 
@@ -23,6 +26,11 @@ public static class KeysModule
             .Validate(options => options.MaxKeysPerUser > 0, "Keys:MaxKeysPerUser must be a positive number.")
             .ValidateOnStart();
         builder.Services.AddScoped<McpKeyManager>();
+        builder.Services.AddSingleton<LastUsedTracker>();
+        builder.Services.AddOptions<LastUsedOptions>().Bind(builder.Configuration.GetSection("Keys:LastUsed"));
+        builder.Services.AddHostedService<LastUsedFlusher>();
+        builder.Services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, McpKeyAuthenticationHandler>(McpKeyAuthenticationHandler.SchemeName, displayName: "MCP key", configureOptions: null);
         builder.Services.AddScoped<DemoLegacyTokenSeed>();
         return builder;
     }

@@ -17,7 +17,27 @@ namespace Perspective.McpHost.Tests;
 /// <summary>The real host in process, on its own SQLite file with the demo data seeded.</summary>
 public sealed partial class PlatformFactory : WebApplicationFactory<Program>
 {
-    private readonly string dataDirectory = Directory.CreateTempSubdirectory("perspective-tests-").FullName;
+    private readonly string dataDirectory;
+    private readonly bool ownsDataDirectory;
+    private readonly Action<IWebHostBuilder>? configure;
+
+    public PlatformFactory()
+        : this(Directory.CreateTempSubdirectory("perspective-tests-").FullName, ownsDataDirectory: true)
+    {
+    }
+
+    /// <summary>A host on the given data folder (a second host on it acts like a restart); the caller keeps the folder.</summary>
+    public static PlatformFactory OnData(string dataDirectory, Action<IWebHostBuilder>? configure = null) =>
+        new(dataDirectory, ownsDataDirectory: false, configure);
+
+    private PlatformFactory(string dataDirectory, bool ownsDataDirectory, Action<IWebHostBuilder>? configure = null)
+    {
+        this.dataDirectory = dataDirectory;
+        this.ownsDataDirectory = ownsDataDirectory;
+        this.configure = configure;
+    }
+
+    public string DataDirectory => dataDirectory;
 
     public const string PublicBaseUrl = "https://perspective.example";
 
@@ -31,7 +51,9 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Platform", $"Data Source={DatabasePath}");
         builder.UseSetting("Seed:Demo", "true");
         builder.UseSetting("Platform:PublicBaseUrl", PublicBaseUrl);
+        builder.UseSetting("Mcp:FailedAuthentication:Limit", "1000");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
+        configure?.Invoke(builder);
     }
 
     /// <summary>Creates a user straight in the store and returns their id.</summary>
@@ -85,7 +107,7 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         SqliteConnection.ClearAllPools();
-        if (Directory.Exists(dataDirectory))
+        if (ownsDataDirectory && Directory.Exists(dataDirectory))
         {
             Directory.Delete(dataDirectory, recursive: true);
         }

@@ -31,9 +31,21 @@ public static class Paging
     /// <summary>Returns the position in <paramref name="token"/>, or null for an empty token (the first page).</summary>
     public static string[]? DecodeToken(string token, string list, int positionLength)
     {
+        if (!TryDecodeToken(token, list, positionLength, out var position))
+        {
+            GrpcErrors.InvalidArgument("page_token is not valid. Pass the next_page_token of the previous response unchanged, or leave it empty for the first page.");
+        }
+
+        return position;
+    }
+
+    /// <summary>False for a token this list did not issue; <paramref name="position"/> is null for an empty token.</summary>
+    public static bool TryDecodeToken(string? token, string list, int positionLength, out string[]? position)
+    {
+        position = null;
         if (string.IsNullOrEmpty(token))
         {
-            return null;
+            return true;
         }
 
         try
@@ -41,15 +53,15 @@ public static class Paging
             var parts = JsonSerializer.Deserialize<string[]>(Base64Url.DecodeFromChars(token));
             if (parts is not null && parts.Length == positionLength + 1 && parts[0] == list && parts.All(p => p is not null))
             {
-                return parts[1..];
+                position = parts[1..];
+                return true;
             }
         }
         catch (Exception e) when (e is FormatException or JsonException or DecoderFallbackException)
         {
-            // Falls through to the error below: a token we did not issue.
+            // A token we did not issue.
         }
 
-        GrpcErrors.InvalidArgument("page_token is not valid. Pass the next_page_token of the previous response unchanged, or leave it empty for the first page.");
-        return null;
+        return false;
     }
 }

@@ -8,7 +8,7 @@ using Perspective.Identity.Workspaces;
 namespace Perspective.Identity.Seeding;
 
 /// <summary>What a demo seeding run did: whether it created anything, and whether this was the demo user's first seeding.</summary>
-public sealed record DemoSeedResult(bool Created, string DemoUserId, bool DemoUserCreated);
+public sealed record DemoSeedResult(bool Created, string DemoUserId, bool DemoUserCreated, IReadOnlyDictionary<string, Guid> WorkspaceIdsBySlug);
 
 /// <summary>
 /// Seeds the local demo accounts and workspaces (configuration <c>Seed:Demo</c>). Running it again
@@ -41,13 +41,15 @@ public sealed class DemoSeed(
         created |= await EnsureWorkspaceAsync(DemoWorkspaces[0], owner: demo, member: second, cancellationToken);
         created |= await EnsureWorkspaceAsync(DemoWorkspaces[1], owner: second, member: demo, cancellationToken);
         created |= await EnsureWorkspaceAsync(OtherWorkspace, owner: second, member: null, cancellationToken);
+        var slugs = DemoWorkspaces.Append(OtherWorkspace).Select(w => w.Slug).ToList();
+        var workspaceIds = await db.Workspaces.AsNoTracking().Where(w => slugs.Contains(w.Slug)).ToDictionaryAsync(w => w.Slug, w => w.Id, cancellationToken);
 
         if (created)
         {
             logger.LogInformation("Seeded the demo accounts {DemoEmail} and {SecondEmail} and their workspaces.", DemoEmail, SecondEmail);
         }
 
-        return new DemoSeedResult(created, demo.Id, demoCreated);
+        return new DemoSeedResult(created, demo.Id, demoCreated, workspaceIds);
     }
 
     private async Task<(PlatformUser User, bool Created)> EnsureUserAsync(string email, string displayName, string password)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Perspective.Identity.Workspaces;
 using Perspective.Keys.Storage;
 using Perspective.Keys.Tokens;
+using Perspective.Keys.Usage;
 
 namespace Perspective.Keys.Management;
 
@@ -23,7 +24,8 @@ public sealed record LegacyTokenView(string MaskedToken, DateTime CreateTime, Da
 public sealed record McpKeyCursor(DateTime CreateTime, string Id);
 
 /// <summary>A user's MCP keys and legacy token, with the rules that keep keys scoped to the user's own workspaces.</summary>
-public sealed class McpKeyManager(KeysDataContext db, WorkspaceDirectory workspaces, TimeProvider clock, IOptions<McpKeyOptions> options)
+public sealed class McpKeyManager(
+    KeysDataContext db, WorkspaceDirectory workspaces, LastUsedTracker lastUsed, TimeProvider clock, IOptions<McpKeyOptions> options)
 {
     public async Task<CreatedMcpKey> CreateAsync(
         string userId, string name, IReadOnlyCollection<Guid> workspaceIds, CancellationToken cancellationToken = default)
@@ -109,11 +111,16 @@ public sealed class McpKeyManager(KeysDataContext db, WorkspaceDirectory workspa
     public async Task<bool> DeleteAsync(string userId, string keyId, CancellationToken cancellationToken = default) =>
         await db.McpKeys.Where(k => k.Id == keyId && k.UserId == userId).ExecuteDeleteAsync(cancellationToken) > 0;
 
-    public async Task<LegacyTokenView?> GetLegacyTokenAsync(string userId, CancellationToken cancellationToken = default) =>
-        await db.LegacyTokens.AsNoTracking()
-            .Where(t => t.UserId == userId)
-            .Select(t => new LegacyTokenView(TokenHashing.MaskLegacy(t.TokenHint), t.CreateTime, t.LastUsedTime))
-            .SingleOrDefaultAsync(cancellationToken);
+    public async Task<LegacyTokenView?> GetLegacyTokenAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var legacy = await db.LegacyTokens.AsNoTracking().SingleOrDefaultAsync(t => t.UserId == userId, cancellationToken);
+        return legacy is null
+            ? null
+            : new LegacyTokenView(
+                TokenHashing.MaskLegacy(legacy.TokenHint),
+                legacy.CreateTime,
+                lastUsed.LatestUse(new UsedCredential(IsLegacyToken: true, userId), legacy.LastUsedTime));
+    }
 
     /// <summary>Deletes the user's legacy token for good; false when there is none.</summary>
     public async Task<bool> RevokeLegacyTokenAsync(string userId, CancellationToken cancellationToken = default) =>
@@ -137,7 +144,7 @@ public sealed class McpKeyManager(KeysDataContext db, WorkspaceDirectory workspa
                     .OrderBy(w => w.Name, StringComparer.CurrentCultureIgnoreCase)
                     .ToList(),
                 key.CreateTime,
-                key.LastUsedTime))
+                lastUsed.LatestUse(new UsedCredential(IsLegacyToken: false, key.Id), key.LastUsedTime)))
             .ToList();
     }
 

@@ -2,6 +2,7 @@ using Perspective.Identity;
 using Perspective.Identity.Seeding;
 using Perspective.Keys;
 using Perspective.Keys.Seeding;
+using Perspective.McpHost.Content;
 
 namespace Perspective.McpHost.Extensions;
 
@@ -14,12 +15,14 @@ public static class DatabaseStartup
         var cancellationToken = app.Lifetime.ApplicationStopping;
         await app.Services.MigrateIdentityDatabaseAsync(cancellationToken);
         await app.Services.MigrateKeysDatabaseAsync(cancellationToken);
+        await app.Services.MigrateContentDatabaseAsync(cancellationToken);
 
         if (app.Configuration.GetValue<bool>("Seed:Demo"))
         {
             await using var scope = app.Services.CreateAsyncScope();
             var demo = await scope.ServiceProvider.GetRequiredService<DemoSeed>().SeedAsync(cancellationToken);
             var legacyToken = await scope.ServiceProvider.GetRequiredService<DemoLegacyTokenSeed>().SeedAsync(demo, cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<DemoContentSeed>().SeedAsync(demo.WorkspaceIdsBySlug, cancellationToken);
             if (legacyToken is not null)
             {
                 // Straight to the console, never through logging: shown this once so the legacy path can be tried.

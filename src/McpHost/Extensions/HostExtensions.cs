@@ -1,6 +1,7 @@
 using Perspective.Identity;
 using Perspective.Identity.Storage;
 using Perspective.Keys.Storage;
+using Perspective.McpHost.Content;
 
 namespace Perspective.McpHost.Extensions;
 
@@ -14,7 +15,8 @@ public static class HostExtensions
         builder.Services.AddGrpcReflection();
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<IdentityDataContext>("identity-database")
-            .AddDbContextCheck<KeysDataContext>("keys-database");
+            .AddDbContextCheck<KeysDataContext>("keys-database")
+            .AddDbContextCheck<ContentDataContext>("content-database");
         return builder;
     }
 

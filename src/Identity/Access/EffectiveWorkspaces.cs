@@ -1,0 +1,38 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Perspective.Identity.Storage;
+using Perspective.Identity.Workspaces;
+
+namespace Perspective.Identity.Access;
+
+/// <summary>A workspace an MCP request may reach, with the caller's role in it.</summary>
+public sealed record ReachableWorkspace(Guid Id, string Slug, string Name, MembershipRole Role);
+
+/// <summary>
+/// The effective workspaces of an MCP request: the credential's scope (or everything, for a legacy
+/// token) intersected with the user's memberships as they are in the database right now. It is
+/// computed on every request and never cached, so removing a member takes effect at once.
+/// </summary>
+public sealed class EffectiveWorkspaces(IdentityDataContext db)
+{
+    public async Task<IReadOnlyList<ReachableWorkspace>> ResolveAsync(ClaimsPrincipal caller, CancellationToken cancellationToken)
+    {
+        var userId = caller.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (userId is null)
+        {
+            return [];
+        }
+
+        var memberships = db.Memberships.AsNoTracking().Where(m => m.UserId == userId);
+        if (!caller.HasClaim(c => c.Type == McpClaims.AllWorkspaces))
+        {
+            var scope = caller.FindAll(McpClaims.Workspace).Select(c => Guid.TryParse(c.Value, out var id) ? id : Guid.Empty).ToList();
+            memberships = memberships.Where(m => scope.Contains(m.WorkspaceId));
+        }
+
+        return await memberships
+            .OrderBy(m => m.Workspace!.Name).ThenBy(m => m.Workspace!.Slug)
+            .Select(m => new ReachableWorkspace(m.WorkspaceId, m.Workspace!.Slug, m.Workspace.Name, m.Role))
+            .ToListAsync(cancellationToken);
+    }
+}

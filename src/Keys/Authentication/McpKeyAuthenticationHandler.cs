@@ -1,0 +1,84 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Perspective.Identity.Access;
+using Perspective.Keys.Storage;
+using Perspective.Keys.Tokens;
+using Perspective.Keys.Usage;
+
+namespace Perspective.Keys.Authentication;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;MCP key | legacy token&gt;</c>. Malformed keys are refused
+/// by the codec before any lookup; a well-formed one costs one SHA-256 and one indexed lookup.
+/// The result is read from the database on every request, so a deleted key fails at once.
+/// Failure messages never contain the token.
+/// </summary>
+public sealed class McpKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    KeysDataContext db,
+    LastUsedTracker lastUsed)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "McpKey";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!BearerToken.IsPresent(Request))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (!BearerToken.TryRead(Request, out var token))
+        {
+            return AuthenticateResult.Fail("The Authorization header is not of the form 'Bearer <token>'.");
+        }
+
+        if (token.StartsWith(McpKeyToken.Prefix, StringComparison.Ordinal))
+        {
+            return McpKeyToken.IsWellFormed(token)
+                ? await AuthenticateKeyAsync(TokenHashing.Hash(token))
+                : AuthenticateResult.Fail("The MCP key is malformed.");
+        }
+
+        return LegacyTokenFormat.IsPlausible(token)
+            ? await AuthenticateLegacyTokenAsync(TokenHashing.Hash(token))
+            : AuthenticateResult.Fail("The bearer token is not an MCP key.");
+    }
+
+    private async Task<AuthenticateResult> AuthenticateKeyAsync(byte[] hash)
+    {
+        var key = await db.McpKeys.AsNoTracking()
+            .Where(k => k.TokenHash == hash)
+            .Select(k => new { k.Id, k.UserId, k.LastUsedTime, Workspaces = k.Workspaces.Select(w => w.WorkspaceId).ToList() })
+            .SingleOrDefaultAsync(Context.RequestAborted);
+        if (key is null)
+        {
+            return AuthenticateResult.Fail("The MCP key does not exist or was deleted.");
+        }
+
+        lastUsed.Record(new UsedCredential(IsLegacyToken: false, key.Id), key.LastUsedTime);
+        var principal = McpClaims.CreatePrincipal(Scheme.Name, key.UserId, McpClaims.CredentialKinds.McpKey, key.Id, key.Workspaces);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+    }
+
+    private async Task<AuthenticateResult> AuthenticateLegacyTokenAsync(byte[] hash)
+    {
+        var legacy = await db.LegacyTokens.AsNoTracking()
+            .Where(t => t.TokenHash == hash)
+            .Select(t => new { t.UserId, t.LastUsedTime })
+            .SingleOrDefaultAsync(Context.RequestAborted);
+        if (legacy is null)
+        {
+            return AuthenticateResult.Fail("The legacy token does not exist or was revoked.");
+        }
+
+        lastUsed.Record(new UsedCredential(IsLegacyToken: true, legacy.UserId), legacy.LastUsedTime);
+        var principal = McpClaims.CreatePrincipal(Scheme.Name, legacy.UserId, McpClaims.CredentialKinds.LegacyToken, legacy.UserId, workspaces: null);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+    }
+}

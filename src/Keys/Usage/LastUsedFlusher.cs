@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Perspective.Keys.Storage;
+
+namespace Perspective.Keys.Usage;
+
+/// <summary>Writes pending last-used times periodically and once more at shutdown.</summary>
+public sealed partial class LastUsedFlusher(
+    LastUsedTracker tracker, IServiceScopeFactory scopes, IOptions<LastUsedOptions> options, ILogger<LastUsedFlusher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.FlushInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushAsync(CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: StopAsync writes what is left.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Writes every pending use. Times only move forward, so hosts writing the same key merge.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var uses = tracker.TakePending();
+        if (uses.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KeysDataContext>();
+            foreach (var (credential, time) in uses)
+            {
+                if (credential.IsLegacyToken)
+                {
+                    await db.LegacyTokens
+                        .Where(t => t.UserId == credential.Id && (t.LastUsedTime == null || t.LastUsedTime < time))
+                        .ExecuteUpdateAsync(set => set.SetProperty(t => t.LastUsedTime, time), cancellationToken);
+                }
+                else
+                {
+                    await db.McpKeys
+                        .Where(k => k.Id == credential.Id && (k.LastUsedTime == null || k.LastUsedTime < time))
+                        .ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedTime, time), cancellationToken);
+                }
+            }
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            tracker.Restore(uses);
+            LogFlushFailed(e, uses.Count);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Could not record the last use of {Count} MCP credentials; will try again.")]
+    private partial void LogFlushFailed(Exception exception, int count);
+}
+
+/// <summary>How often last-used times are written (configuration section <c>Keys:LastUsed</c>).</summary>
+public sealed class LastUsedOptions
+{
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(30);
+}

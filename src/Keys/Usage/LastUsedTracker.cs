@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+
+namespace Perspective.Keys.Usage;
+
+/// <summary>Which credential was used: an MCP key (by key id) or a legacy token (by user id).</summary>
+public readonly record struct UsedCredential(bool IsLegacyToken, string Id);
+
+/// <summary>
+/// Remembers when credentials were last used without writing to the database per request:
+/// uses are coalesced here to the minute (the precision users see) and written in batches by
+/// <see cref="LastUsedFlusher"/>. Pending values are only a display aid, never an access decision.
+/// </summary>
+public sealed class LastUsedTracker(TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<UsedCredential, DateTime> pending = new();
+
+    /// <summary>Records a use now, unless <paramref name="storedLastUse"/> already holds this minute.</summary>
+    public void Record(UsedCredential credential, DateTime? storedLastUse)
+    {
+        var minute = TruncateToMinute(clock.GetUtcNow().UtcDateTime);
+        if (storedLastUse >= minute)
+        {
+            return;
+        }
+
+        pending.AddOrUpdate(credential, minute, (_, existing) => existing >= minute ? existing : minute);
+    }
+
+    /// <summary>The later of the stored time and a use not yet written.</summary>
+    public DateTime? LatestUse(UsedCredential credential, DateTime? storedLastUse) =>
+        pending.TryGetValue(credential, out var recorded) && (storedLastUse is null || recorded > storedLastUse) ? recorded : storedLastUse;
+
+    /// <summary>Takes every pending use; a use recorded meanwhile stays pending for the next batch.</summary>
+    public IReadOnlyList<KeyValuePair<UsedCredential, DateTime>> TakePending()
+    {
+        var taken = new List<KeyValuePair<UsedCredential, DateTime>>();
+        foreach (var entry in pending)
+        {
+            if (pending.TryRemove(entry))
+            {
+                taken.Add(entry);
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>Puts uses back after a failed write, keeping the later time where one was recorded meanwhile.</summary>
+    public void Restore(IEnumerable<KeyValuePair<UsedCredential, DateTime>> uses)
+    {
+        foreach (var (credential, time) in uses)
+        {
+            pending.AddOrUpdate(credential, time, (_, existing) => existing >= time ? existing : time);
+        }
+    }
+
+    private static DateTime TruncateToMinute(DateTime value) =>
+        new(value.Ticks - value.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
+}

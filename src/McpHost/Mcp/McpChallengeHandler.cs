@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Perspective.Identity;
+using Perspective.Keys.Authentication;
+
+namespace Perspective.McpHost.Mcp;
+
+/// <summary>
+/// Answers an MCP request that did not authenticate: 401 with the <c>WWW-Authenticate</c> header
+/// that points OAuth-capable clients at the protected resource metadata (RFC 9728), or 429 with
+/// <c>Retry-After</c> when the client address has failed too often.
+/// </summary>
+public sealed class McpChallengeHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    FailedAuthenticationThrottle throttle,
+    IConfiguration configuration)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "McpChallenge";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync() => Task.FromResult(AuthenticateResult.NoResult());
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var client = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (throttle.RetryAfter(client) is { } wait)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            await Response.WriteAsync("Too many failed authentications from this address. Wait, then retry with a valid MCP key.");
+            return;
+        }
+
+        var credentialPresented = BearerToken.IsPresent(Request);
+        if (credentialPresented)
+        {
+            throttle.RecordFailure(client);
+        }
+
+        var error = credentialPresented ? "error=\"invalid_token\", " : "";
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate =
+            $"Bearer {error}resource_metadata=\"{ProtectedResourceMetadata.DocumentUrl(configuration)}\"";
+        await Response.WriteAsync(credentialPresented
+            ? "The MCP credential is not valid: it may be mistyped, deleted or revoked. Create a new MCP key in Settings → MCP."
+            : $"Authenticate with 'Authorization: Bearer <MCP key>' or through OAuth; see {PlatformUrls.McpEndpointUrl(configuration)}.");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Globalization;
+using ModelContextProtocol;
+using Perspective.Identity.Grpc;
+using Perspective.McpHost.Content;
+
+namespace Perspective.McpHost.Mcp;
+
+/// <summary>Page sizes and opaque page tokens for list tools, with errors a model can act on.</summary>
+public static class ToolPaging
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+
+    public static int PageSize(int? requested) => requested switch
+    {
+        null => DefaultPageSize,
+        >= 1 and <= MaxPageSize => requested.Value,
+        _ => throw new McpException($"page_size must be between 1 and {MaxPageSize}; leave it out for {DefaultPageSize}."),
+    };
+
+    public static NewestFirstCursor? Cursor(string? pageToken, string list)
+    {
+        if (!Paging.TryDecodeToken(pageToken, list, positionLength: 2, out var position) ||
+            (position is not null && !long.TryParse(position[0], NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        {
+            throw new McpException("page_token is not valid. Pass the next_page_token from the previous call unchanged, or leave it out for the first page.");
+        }
+
+        return position is null
+            ? null
+            : new NewestFirstCursor(new DateTime(long.Parse(position[0], CultureInfo.InvariantCulture), DateTimeKind.Utc), position[1]);
+    }
+
+    /// <summary>
+    /// Drops the look-ahead item fetched beyond <paramref name="pageSize"/> and returns the token for the
+    /// next page, or null when there is no look-ahead item (this is the last page).
+    /// </summary>
+    public static string? NextToken<T>(List<T> page, int pageSize, string list, Func<T, (DateTime Time, string Id)> position)
+    {
+        if (page.Count <= pageSize)
+        {
+            return null;
+        }
+
+        var (time, id) = position(page[pageSize - 1]);
+        page.RemoveAt(pageSize);
+        return Paging.EncodeToken(list, time.Ticks.ToString(CultureInfo.InvariantCulture), id);
+    }
+}
