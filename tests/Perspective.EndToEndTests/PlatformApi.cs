@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Grpc.Net.Client;
+using Perspective.Accounts.V1;
+using Perspective.Keys.V1;
+
+namespace Perspective.EndToEndTests;
+
+/// <summary>What a signed-in user does through the real host's public surface: the sign-in form, then gRPC.</summary>
+public sealed partial class PlatformApi(HostProcess host, CookieContainer cookies) : IDisposable
+{
+    private readonly GrpcChannel channel = GrpcChannel.ForAddress(host.GrpcUrl, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { CookieContainer = cookies, UseCookies = true },
+    });
+
+    public AccountService.AccountServiceClient Accounts => new(channel);
+
+    public McpKeyService.McpKeyServiceClient Keys => new(channel);
+
+    public static async Task<PlatformApi> SignInAsync(HostProcess host, string email, string password)
+    {
+        var cookies = new CookieContainer();
+        using var http = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies, AllowAutoRedirect = false })
+        {
+            BaseAddress = new Uri(host.BaseUrl),
+        };
+        var form = await http.GetStringAsync("/account/login");
+        using var response = await http.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Form.Email"] = email,
+            ["Form.Password"] = password,
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryToken().Match(form).Groups[1].Value),
+        }));
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Signing in as {email} failed with {response.StatusCode}.");
+        }
+
+        return new PlatformApi(host, cookies);
+    }
+
+    /// <summary>Creates an MCP key scoped to the workspaces with these slugs and returns its token.</summary>
+    public async Task<string> CreateKeyAsync(string name, params string[] workspaceSlugs)
+    {
+        var workspaces = (await Accounts.ListMyWorkspacesAsync(new ListMyWorkspacesRequest())).Workspaces;
+        var request = new CreateMcpKeyRequest { Name = name };
+        request.WorkspaceIds.AddRange(workspaces.Where(w => workspaceSlugs.Contains(w.Slug)).Select(w => w.Id));
+        return (await Keys.CreateMcpKeyAsync(request)).Token;
+    }
+
+    public void Dispose() => channel.Dispose();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+}
