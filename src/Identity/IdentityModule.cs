@@ -11,7 +11,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Perspective.Identity.Accounts;
+using OpenIddict.Abstractions;
 using Perspective.Identity.Grpc;
+using Perspective.Identity.OAuth;
 using Perspective.Identity.Seeding;
 using Perspective.Identity.Storage;
 using Perspective.Identity.Workspaces;
@@ -64,9 +66,12 @@ public static class IdentityModule
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(PlatformPolicies.SignedInUser, policy => policy
-                .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
-                .RequireAuthenticatedUser());
+                .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, OAuthBearerAuthenticationHandler.ManagementScheme)
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => context.User.Identity?.AuthenticationType != OAuthBearerAuthenticationHandler.ManagementScheme ||
+                                             context.User.HasScope(OAuthScopes.Management)));
 
+        builder.AddOAuthServer();
         builder.Services.AddRazorPages();
         builder.Services.AddGrpc();
         builder.Services.AddScoped<WorkspaceDirectory>();
@@ -77,6 +82,7 @@ public static class IdentityModule
     public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapRazorPages();
+        endpoints.MapOAuthServer();
         endpoints.MapGrpcService<AccountGrpcService>()
             .EnableGrpcWeb()
             .RequireAuthorization(PlatformPolicies.SignedInUser);

@@ -4,8 +4,9 @@ namespace Perspective.Identity;
 public static class PlatformPolicies
 {
     /// <summary>
-    /// A person signed in through the browser. Management APIs use it; MCP credentials are a
-    /// different scheme and never satisfy it, so a leaked key cannot manage anything.
+    /// A person signed in through the browser, or a client holding an access token for the
+    /// management audience with the management scope. Management APIs use it; MCP keys and
+    /// MCP-audience tokens never satisfy it, so a leaked MCP credential cannot manage anything.
     /// </summary>
     public const string SignedInUser = "SignedInUser";
 }

@@ -12,6 +12,9 @@ public static class PlatformUrls
     public static string PublicBaseUrl(IConfiguration configuration) =>
         (configuration["Platform:PublicBaseUrl"] ?? configuration["Kestrel:Endpoints:Http:Url"] ?? DefaultHttpUrl).TrimEnd('/');
 
+    /// <summary>The OAuth issuer identifier: the public origin with a trailing slash, as discovery publishes it.</summary>
+    public static string Issuer(IConfiguration configuration) => PublicBaseUrl(configuration) + "/";
+
     /// <summary>The MCP endpoint, exactly as clients must address it (also the OAuth resource identifier).</summary>
     public static string McpEndpointUrl(IConfiguration configuration) => PublicBaseUrl(configuration) + "/mcp";
 

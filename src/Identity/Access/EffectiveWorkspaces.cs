@@ -17,7 +17,7 @@ public sealed class EffectiveWorkspaces(IdentityDataContext db)
 {
     public async Task<IReadOnlyList<ReachableWorkspace>> ResolveAsync(ClaimsPrincipal caller, CancellationToken cancellationToken)
     {
-        var userId = caller.FindFirstValue(ClaimTypes.NameIdentifier);
+        var userId = caller.UserId();
         if (userId is null)
         {
             return [];

@@ -45,7 +45,7 @@ internal sealed class AccountGrpcService(UserManager<PlatformUser> users, Worksp
 
     private async Task<PlatformUser> CurrentUserAsync(ServerCallContext context)
     {
-        var user = await users.GetUserAsync(context.GetHttpContext().User);
+        var user = await users.FindByIdAsync(context.RequireUserId());
         if (user is null)
         {
             GrpcErrors.Unauthenticated("Your account is no longer available. Sign in again.");

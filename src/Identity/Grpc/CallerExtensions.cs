@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using Grpc.Core;
+using Perspective.Identity.Access;
 
 namespace Perspective.Identity.Grpc;
 
@@ -8,7 +8,7 @@ public static class CallerExtensions
 {
     public static string RequireUserId(this ServerCallContext context)
     {
-        var userId = context.GetHttpContext().User.FindFirstValue(ClaimTypes.NameIdentifier);
+        var userId = context.GetHttpContext().User.UserId();
         if (string.IsNullOrEmpty(userId))
         {
             GrpcErrors.Unauthenticated(IdentityModule.SignInRequired);

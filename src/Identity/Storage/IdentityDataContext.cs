@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using OpenIddict.EntityFrameworkCore.Models;
 using Perspective.Identity.Accounts;
+using Perspective.Identity.OAuth;
 using Perspective.Identity.Workspaces;
 
 namespace Perspective.Identity.Storage;
@@ -18,12 +20,17 @@ public sealed class IdentityDataContext(DbContextOptions<IdentityDataContext> op
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<OAuthServerKey> OAuthServerKeys => Set<OAuthServerKey>();
+
+    public DbSet<GrantWorkspace> GrantWorkspaces => Set<GrantWorkspace>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration) =>
         configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.UseOpenIddict();
 
         builder.Entity<PlatformUser>(user =>
         {
@@ -47,6 +54,22 @@ public sealed class IdentityDataContext(DbContextOptions<IdentityDataContext> op
             membership.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
             membership.HasOne(m => m.Workspace).WithMany(w => w.Memberships).HasForeignKey(m => m.WorkspaceId);
             membership.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserId);
+        });
+
+        builder.Entity<OAuthServerKey>(key =>
+        {
+            key.ToTable("OAuthServerKeys");
+            key.HasKey(k => k.Purpose);
+            key.Property(k => k.Purpose).HasMaxLength(16);
+        });
+
+        builder.Entity<GrantWorkspace>(grant =>
+        {
+            grant.ToTable("OAuthGrantWorkspaces");
+            grant.HasKey(g => new { g.AuthorizationId, g.WorkspaceId });
+            grant.HasIndex(g => g.WorkspaceId);
+            grant.HasOne<OpenIddictEntityFrameworkCoreAuthorization>().WithMany().HasForeignKey(g => g.AuthorizationId).OnDelete(DeleteBehavior.Cascade);
+            grant.HasOne<Workspace>().WithMany().HasForeignKey(g => g.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

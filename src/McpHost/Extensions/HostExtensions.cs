@@ -1,4 +1,5 @@
 using Perspective.Identity;
+using Perspective.Identity.OAuth;
 using Perspective.Identity.Storage;
 using Perspective.Keys.Storage;
 using Perspective.McpHost.Content;
@@ -28,6 +29,8 @@ public static class HostExtensions
         }
 
         app.UseRouting();
+        app.UseWhen(context => OAuthServer.IsPublicOAuthPath(context.Request.Path), oauth => oauth.UseCors(OAuthServer.PublicCorsPolicy));
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseGrpcWeb();

@@ -1,12 +1,15 @@
 using Microsoft.AspNetCore.Authentication;
+using OpenIddict.Abstractions;
+using Perspective.Identity.Access;
+using Perspective.Identity.OAuth;
 using Perspective.Keys.Authentication;
 
 namespace Perspective.McpHost.Mcp;
 
 /// <summary>
 /// How the MCP endpoint authenticates. One policy scheme selects the credential scheme for each
-/// request (MCP keys and legacy tokens today; OAuth access tokens join here as a second scheme),
-/// and one challenge scheme answers every failure the same way.
+/// request (MCP keys and legacy tokens, or OAuth access tokens for the MCP resource), and one
+/// challenge scheme answers every failure the same way.
 /// </summary>
 public static class McpAuthentication
 {
@@ -25,14 +28,25 @@ public static class McpAuthentication
         builder.Services.AddAuthentication()
             .AddPolicyScheme(Scheme, "MCP credentials", options =>
             {
-                options.ForwardDefaultSelector = _ => McpKeyAuthenticationHandler.SchemeName;
+                options.ForwardDefaultSelector = context => IsAccessToken(context.Request)
+                    ? OAuthBearerAuthenticationHandler.McpScheme
+                    : McpKeyAuthenticationHandler.SchemeName;
                 options.ForwardChallenge = McpChallengeHandler.SchemeName;
                 options.ForwardForbid = McpChallengeHandler.SchemeName;
             })
             .AddScheme<AuthenticationSchemeOptions, McpChallengeHandler>(McpChallengeHandler.SchemeName, configureOptions: null);
 
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
+            .AddPolicy(Policy, policy => policy
+                .AddAuthenticationSchemes(Scheme)
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => context.User.FindFirst(McpClaims.Credential)?.Value != McpClaims.CredentialKinds.OAuth ||
+                                             context.User.HasScope(OAuthScopes.Mcp)));
         return builder;
     }
+
+    // OAuth access tokens are JWTs (three dot-separated parts, five when encrypted); MCP keys and
+    // legacy tokens contain no dot.
+    private static bool IsAccessToken(HttpRequest request) =>
+        BearerToken.TryRead(request, out var token) && token.Count(c => c == '.') is 2 or 4;
 }

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Perspective.Identity;
+using Perspective.Identity.OAuth;
 using Perspective.Keys.Authentication;
 
 namespace Perspective.McpHost.Mcp;
@@ -44,15 +45,18 @@ public sealed class McpChallengeHandler(
         var error = credentialPresented ? "error=\"invalid_token\", " : "";
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate =
-            $"Bearer {error}resource_metadata=\"{ProtectedResourceMetadata.DocumentUrl(configuration)}\"";
+            $"Bearer {error}resource_metadata=\"{ProtectedResourceMetadata.DocumentUrl(configuration)}\", scope=\"{OAuthScopes.Mcp}\"";
         await Response.WriteAsync(credentialPresented
             ? "The MCP credential is not valid: it may be mistyped, deleted or revoked. Create a new MCP key in Settings → MCP."
             : $"Authenticate with 'Authorization: Bearer <MCP key>' or through OAuth; see {PlatformUrls.McpEndpointUrl(configuration)}.");
     }
 
+    // Only an OAuth token without the mcp scope authenticates yet is not allowed in.
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
+        Response.Headers.WWWAuthenticate =
+            $"Bearer error=\"insufficient_scope\", scope=\"{OAuthScopes.Mcp}\", resource_metadata=\"{ProtectedResourceMetadata.DocumentUrl(configuration)}\"";
         return Task.CompletedTask;
     }
 }

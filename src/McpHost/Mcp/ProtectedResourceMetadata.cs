@@ -1,4 +1,5 @@
 using Perspective.Identity;
+using Perspective.Identity.OAuth;
 
 namespace Perspective.McpHost.Mcp;
 
@@ -17,14 +18,14 @@ public static class ProtectedResourceMetadata
     {
         foreach (var path in new[] { RootPath, McpPath })
         {
-            endpoints.MapGet(path, (IConfiguration configuration, HttpResponse response) =>
+            // Browser-based MCP clients read this cross-origin (CORS for /.well-known is set up with the OAuth server).
+            endpoints.MapGet(path, (IConfiguration configuration) =>
             {
-                // Browser-based MCP clients read this cross-origin; it holds nothing private.
-                response.Headers.AccessControlAllowOrigin = "*";
                 return Results.Json(new Dictionary<string, object>
                 {
                     ["resource"] = PlatformUrls.McpEndpointUrl(configuration),
-                    ["authorization_servers"] = new[] { PlatformUrls.PublicBaseUrl(configuration) },
+                    ["authorization_servers"] = new[] { PlatformUrls.Issuer(configuration) },
+                    ["scopes_supported"] = new[] { OAuthScopes.Mcp },
                     ["bearer_methods_supported"] = new[] { "header" },
                     ["resource_name"] = "Perspective MCP server",
                 });

@@ -1,0 +1,58 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation.AspNetCore;
+
+namespace Perspective.Identity.OAuth;
+
+/// <summary>Which audience (RFC 8707 resource) an access token must carry to be accepted by a scheme.</summary>
+public sealed class OAuthBearerOptions : AuthenticationSchemeOptions
+{
+    public string Audience { get; set; } = "";
+}
+
+/// <summary>
+/// Accepts an access token from this platform only for the audience it was issued for, so an MCP
+/// token never reaches the management APIs and a management token never reaches the MCP endpoint.
+/// OpenIddict validation checks signature, lifetime, and that the token and its authorization
+/// still exist in the database, so a disconnected app is refused at once.
+/// </summary>
+public sealed class OAuthBearerAuthenticationHandler(IOptionsMonitor<OAuthBearerOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<OAuthBearerOptions>(options, logger, encoder)
+{
+    public const string McpScheme = "McpOAuth";
+    public const string ManagementScheme = "ManagementOAuth";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var result = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        if (result.None)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (!result.Succeeded || result.Principal is null)
+        {
+            return AuthenticateResult.Fail("The access token is invalid, expired or revoked.");
+        }
+
+        if (!result.Principal.HasAudience(Options.Audience))
+        {
+            return AuthenticateResult.Fail("The access token was issued for another resource.");
+        }
+
+        // The identity is named after this scheme, so policies can tell a token from a cookie.
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(result.Principal.Claims, Scheme.Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+    }
+
+    // The cookie scheme may already have answered a gRPC call with a status; do not overwrite it.
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        Response.Headers.ContainsKey("grpc-status") ? Task.CompletedTask : base.HandleChallengeAsync(properties);
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Response.Headers.ContainsKey("grpc-status") ? Task.CompletedTask : base.HandleForbiddenAsync(properties);
+}

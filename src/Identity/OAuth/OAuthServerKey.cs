@@ -1,0 +1,19 @@
+namespace Perspective.Identity.OAuth;
+
+/// <summary>
+/// A key of the authorization server, kept in the database so every host signs and validates
+/// with the same keys and a restart invalidates nothing.
+/// </summary>
+public sealed class OAuthServerKey
+{
+    public const string SigningPurpose = "signing";
+    public const string EncryptionPurpose = "encryption";
+
+    /// <summary><see cref="SigningPurpose"/> (RSA, PKCS#8) or <see cref="EncryptionPurpose"/> (256-bit AES).</summary>
+    public required string Purpose { get; init; }
+
+    public required byte[] KeyMaterial { get; init; }
+
+    /// <summary>UTC.</summary>
+    public DateTime CreateTime { get; init; }
+}
