@@ -65,6 +65,9 @@ public static class IdentityModule
             .PersistKeysToDbContext<IdentityDataContext>();
 
         builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(PlatformPolicies.BrowserSession, policy => policy
+                .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+                .RequireAuthenticatedUser())
             .AddPolicy(PlatformPolicies.SignedInUser, policy => policy
                 .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, OAuthBearerAuthenticationHandler.ManagementScheme)
                 .RequireAuthenticatedUser()

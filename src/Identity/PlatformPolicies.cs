@@ -9,4 +9,7 @@ public static class PlatformPolicies
     /// MCP-audience tokens never satisfy it, so a leaked MCP credential cannot manage anything.
     /// </summary>
     public const string SignedInUser = "SignedInUser";
+
+    /// <summary>A person signed in through the browser; pages that redirect to the sign-in page use it.</summary>
+    public const string BrowserSession = "BrowserSession";
 }

@@ -223,8 +223,8 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         var expected = credentialPresented
-            ? $"Bearer error=\"invalid_token\", resource_metadata=\"{PlatformFactory.PublicBaseUrl}/.well-known/oauth-protected-resource/mcp\""
-            : $"Bearer resource_metadata=\"{PlatformFactory.PublicBaseUrl}/.well-known/oauth-protected-resource/mcp\"";
+            ? $"Bearer error=\"invalid_token\", resource_metadata=\"{PlatformFactory.PublicBaseUrl}/.well-known/oauth-protected-resource/mcp\", scope=\"mcp\""
+            : $"Bearer resource_metadata=\"{PlatformFactory.PublicBaseUrl}/.well-known/oauth-protected-resource/mcp\", scope=\"mcp\"";
         Assert.Equal(expected, response.Headers.WwwAuthenticate.ToString());
     }
 
@@ -243,13 +243,16 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
     {
         using var http = factory.CreateClient();
 
-        using var response = await http.GetAsync(path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Origin", "https://inspector.example");
+
+        using var response = await http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(
-            $$"""{"resource":"{{PlatformFactory.PublicBaseUrl}}/mcp","authorization_servers":["{{PlatformFactory.PublicBaseUrl}}"],"bearer_methods_supported":["header"],"resource_name":"Perspective MCP server"}""",
+            $$"""{"resource":"{{PlatformFactory.PublicBaseUrl}}/mcp","authorization_servers":["{{PlatformFactory.PublicBaseUrl}}/"],"scopes_supported":["mcp"],"bearer_methods_supported":["header"],"resource_name":"Perspective MCP server"}""",
             JsonSerializer.Serialize(document.RootElement));
     }
 

@@ -44,7 +44,7 @@ public static class HostExtensions
         app.MapGrpcReflectionService();
 
         // The settings UI: every page of it needs a signed-in user; the sign-in page brings them back.
-        app.MapFallbackToFile("index.html").RequireAuthorization(PlatformPolicies.SignedInUser);
+        app.MapFallbackToFile("index.html").RequireAuthorization(PlatformPolicies.BrowserSession);
         return app;
     }
 }
