@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Perspective.Identity.Accounts;
+using Perspective.Identity.ConnectedApps;
 using OpenIddict.Abstractions;
 using Perspective.Identity.Grpc;
 using Perspective.Identity.OAuth;
@@ -78,6 +79,7 @@ public static class IdentityModule
         builder.Services.AddRazorPages();
         builder.Services.AddGrpc();
         builder.Services.AddScoped<WorkspaceDirectory>();
+        builder.Services.AddScoped<ConnectedAppDirectory>();
         builder.Services.AddScoped<DemoSeed>();
         return builder;
     }
@@ -87,6 +89,9 @@ public static class IdentityModule
         endpoints.MapRazorPages();
         endpoints.MapOAuthServer();
         endpoints.MapGrpcService<AccountGrpcService>()
+            .EnableGrpcWeb()
+            .RequireAuthorization(PlatformPolicies.SignedInUser);
+        endpoints.MapGrpcService<ConnectedAppGrpcService>()
             .EnableGrpcWeb()
             .RequireAuthorization(PlatformPolicies.SignedInUser);
         return endpoints;

@@ -50,8 +50,9 @@ public sealed class HostTests(PlatformFactory factory) : IClassFixture<PlatformF
     public async Task The_sqlite_database_runs_in_wal_mode_with_a_busy_timeout()
     {
         await using var scope = factory.Services.CreateAsyncScope();
-        var connection = scope.ServiceProvider.GetRequiredService<IdentityDataContext>().Database.GetDbConnection();
-        await connection.OpenAsync();
+        var database = scope.ServiceProvider.GetRequiredService<IdentityDataContext>().Database;
+        await database.OpenConnectionAsync();
+        var connection = database.GetDbConnection();
 
         Assert.Equal("wal", await ScalarAsync(connection, "PRAGMA journal_mode;"));
         Assert.Equal((long)PlatformDatabase.SqliteBusyTimeout.TotalMilliseconds, await ScalarAsync(connection, "PRAGMA busy_timeout;"));

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -35,6 +37,7 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
         this.dataDirectory = dataDirectory;
         this.ownsDataDirectory = ownsDataDirectory;
         this.configure = configure;
+        ClientOptions.BaseAddress = new Uri("https://localhost/");
     }
 
     public string DataDirectory => dataDirectory;
@@ -52,8 +55,17 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
         builder.UseSetting("Seed:Demo", "true");
         builder.UseSetting("Platform:PublicBaseUrl", PublicBaseUrl);
         builder.UseSetting("Mcp:FailedAuthentication:Limit", "1000");
+        builder.UseSetting("OAuth:Registration:PermitPerMinute", "1000");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         configure?.Invoke(builder);
+    }
+
+    // The public origin is https, so the in-process server is reached over https like a real deployment.
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        host.GetTestServer().BaseAddress = new Uri("https://localhost/");
+        return host;
     }
 
     /// <summary>Creates a user straight in the store and returns their id.</summary>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using Perspective.Identity.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -29,7 +30,11 @@ public static class OAuthServer
 
         builder.Services.AddOpenIddict()
             // Applications, authorizations, scopes and tokens live in the platform database.
-            .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<IdentityDataContext>())
+            .AddCore(options =>
+            {
+                options.UseEntityFrameworkCore().UseDbContext<IdentityDataContext>();
+                options.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, LoopbackAwareApplicationManager>();
+            })
 
             // The server: authorization code with PKCE (S256 only), rotated refresh tokens, client credentials.
             .AddServer(options =>

@@ -106,8 +106,8 @@ public sealed class AuthorizeModel(
 
     private async Task<IActionResult> GrantAsync(OpenIddictRequest request, object application, PlatformUser user, List<Guid> chosen)
     {
-        var scopes = GrantedScopes(request);
-        var resources = request.GetResources().DefaultIfEmpty(OAuthScopes.McpResource(configuration)).ToList();
+        var resources = Resources(request);
+        var scopes = GrantedScopes(request, resources);
         var identity = GrantClaims.ForUser(user.Id, authorizationId: "", chosen, scopes, resources);
         var authorization = await authorizations.CreateAsync(
             principal: new System.Security.Claims.ClaimsPrincipal(identity),
@@ -124,12 +124,20 @@ public sealed class AuthorizeModel(
         return SignIn(new System.Security.Claims.ClaimsPrincipal(identity), Scheme);
     }
 
-    // MCP clients get the MCP scope (also when they ask for none) and a refresh token; other scopes
+    // Without a resource indicator the request is for the MCP endpoint (older MCP clients send none).
+    private List<string> Resources(OpenIddictRequest request) =>
+        request.GetResources().DefaultIfEmpty(OAuthScopes.McpResource(configuration)).ToList();
+
+    // MCP clients get the mcp scope (also when they ask for none) and a refresh token; other scopes
     // pass only when the app is permitted them, which OpenIddict has already checked.
-    private static List<string> GrantedScopes(OpenIddictRequest request)
+    private List<string> GrantedScopes(OpenIddictRequest request, List<string> resources)
     {
         var scopes = request.GetScopes().ToHashSet();
-        scopes.Add(OAuthScopes.Mcp);
+        if (resources.Contains(OAuthScopes.McpResource(configuration)))
+        {
+            scopes.Add(OAuthScopes.Mcp);
+        }
+
         scopes.Add(Scopes.OfflineAccess);
         return [.. scopes];
     }
@@ -141,9 +149,13 @@ public sealed class AuthorizeModel(
         ClientName = await applications.GetDisplayNameAsync(application) is { Length: > 0 } name ? name : "An unnamed app";
         ClientDetail = isMetadataDocument ? $"identified by {clientId}" : "registered with Perspective";
         RedirectHost = Uri.TryCreate(request.RedirectUri, UriKind.Absolute, out var redirect) ? redirect.Authority : "";
+        var scopes = GrantedScopes(request, Resources(request));
         Permissions =
         [
-            "Use Perspective's MCP tools: list your workspaces, read and create perspectives, read conversations — only in the workspaces you choose below.",
+            .. scopes.Contains(OAuthScopes.Mcp)
+                ? ["Use Perspective's MCP tools: list your workspaces, read and create perspectives, read conversations — only in the workspaces you choose below."]
+                : Array.Empty<string>(),
+            .. scopes.Contains(OAuthScopes.Management) ? ["Manage your MCP keys and connected apps."] : Array.Empty<string>(),
             "Stay connected until you disconnect it under Settings → Connected Apps.",
         ];
         Workspaces = await workspaces.ListForMemberAsync(user.Id, after: null, limit: 500, HttpContext.RequestAborted);

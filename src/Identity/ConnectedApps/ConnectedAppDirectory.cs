@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
+using Perspective.Identity.OAuth;
+using Perspective.Identity.Storage;
+using Perspective.Identity.Workspaces;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Perspective.Identity.ConnectedApps;
+
+/// <summary>A connected app as its user sees it.</summary>
+public sealed record ConnectedAppView(
+    string Id,
+    string Name,
+    string ClientId,
+    bool IsMetadataDocumentClient,
+    string RedirectHost,
+    IReadOnlyList<ConnectedAppWorkspace> Workspaces,
+    IReadOnlyList<string> Scopes,
+    DateTime ConnectTime,
+    DateTime? LastUsedTime);
+
+/// <summary>A workspace granted to a connected app; not reachable once the user has left it.</summary>
+public sealed record ConnectedAppWorkspace(Guid Id, string Slug, string Name, bool Reachable);
+
+/// <summary>Where a page of connected apps ordered newest first continues.</summary>
+public sealed record ConnectedAppCursor(DateTime ConnectTime, string Id);
+
+/// <summary>The user's OAuth grants (OpenIddict permanent authorizations), listed and revoked.</summary>
+public sealed class ConnectedAppDirectory(
+    IdentityDataContext db,
+    WorkspaceDirectory workspaces,
+    IOpenIddictAuthorizationManager authorizations,
+    IOpenIddictTokenManager tokens)
+{
+    public async Task<IReadOnlyList<ConnectedAppView>> ListAsync(string userId, ConnectedAppCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        var query = Grants(userId);
+        if (after is not null)
+        {
+            query = query.Where(a => a.CreationDate < after.ConnectTime ||
+                                     (a.CreationDate == after.ConnectTime && string.Compare(a.Id, after.Id) < 0));
+        }
+
+        var page = await query
+            .OrderByDescending(a => a.CreationDate).ThenByDescending(a => a.Id)
+            .Take(limit)
+            .Select(a => new
+            {
+                a.Id,
+                a.CreationDate,
+                a.Scopes,
+                a.Application!.ClientId,
+                a.Application.DisplayName,
+                a.Application.RedirectUris,
+            })
+            .ToListAsync(cancellationToken);
+
+        var ids = page.Select(a => a.Id).ToList();
+        var lastTokens = await db.Set<OpenIddictEntityFrameworkCoreToken>().AsNoTracking()
+            .Where(t => t.Authorization != null && ids.Contains(t.Authorization.Id))
+            .GroupBy(t => t.Authorization!.Id)
+            .Select(g => new { AuthorizationId = g.Key, Last = g.Max(t => t.CreationDate) })
+            .ToDictionaryAsync(g => g.AuthorizationId!, g => g.Last, cancellationToken);
+        var granted = await db.GrantWorkspaces.AsNoTracking()
+            .Where(g => ids.Contains(g.AuthorizationId))
+            .Join(db.Workspaces, g => g.WorkspaceId, w => w.Id, (g, w) => new { g.AuthorizationId, w.Id, w.Slug, w.Name })
+            .ToListAsync(cancellationToken);
+        var memberOf = await workspaces.MemberWorkspaceIdsAsync(userId, cancellationToken);
+
+        return page.Select(a => new ConnectedAppView(
+                a.Id!,
+                string.IsNullOrEmpty(a.DisplayName) ? "An unnamed app" : a.DisplayName,
+                a.ClientId!,
+                ClientMetadataDocuments.IsMetadataDocumentClientId(a.ClientId!),
+                RedirectHost(a.RedirectUris),
+                granted.Where(g => g.AuthorizationId == a.Id)
+                    .Select(g => new ConnectedAppWorkspace(g.Id, g.Slug, g.Name, memberOf.Contains(g.Id)))
+                    .OrderBy(w => w.Name, StringComparer.CurrentCultureIgnoreCase)
+                    .ToList(),
+                JsonStrings(a.Scopes),
+                a.CreationDate ?? DateTime.MinValue,
+                lastTokens.GetValueOrDefault(a.Id!)))
+            .ToList();
+    }
+
+    /// <summary>Revokes the grant and every token issued under it; false when the user has no such app.</summary>
+    public async Task<bool> DisconnectAsync(string userId, string connectedAppId, CancellationToken cancellationToken)
+    {
+        if (!await Grants(userId).AnyAsync(a => a.Id == connectedAppId, cancellationToken) ||
+            await authorizations.FindByIdAsync(connectedAppId, cancellationToken) is not { } authorization)
+        {
+            return false;
+        }
+
+        await authorizations.TryRevokeAsync(authorization, cancellationToken);
+        await tokens.RevokeByAuthorizationIdAsync(connectedAppId, cancellationToken);
+        return true;
+    }
+
+    private IQueryable<OpenIddictEntityFrameworkCoreAuthorization> Grants(string userId) =>
+        db.Set<OpenIddictEntityFrameworkCoreAuthorization>().AsNoTracking()
+            .Where(a => a.Subject == userId && a.Status == Statuses.Valid && a.Type == AuthorizationTypes.Permanent);
+
+    private static IReadOnlyList<string> JsonStrings(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json) ?? [];
+
+    private static string RedirectHost(string? redirectUris) =>
+        JsonStrings(redirectUris).Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) ? (uri.IsLoopback ? uri.Host : uri.Authority) : null)
+            .FirstOrDefault(h => !string.IsNullOrEmpty(h)) ?? "";
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Perspective.Connectedapps.V1;
+using Perspective.Identity.Grpc;
+
+namespace Perspective.Identity.ConnectedApps;
+
+/// <summary>The signed-in user's connected apps over gRPC.</summary>
+internal sealed class ConnectedAppGrpcService(ConnectedAppDirectory apps) : ConnectedAppService.ConnectedAppServiceBase
+{
+    private const string AppsList = "connected-apps";
+    private const int DefaultPageSize = 50;
+    private const int MaxPageSize = 100;
+
+    public override async Task<ListConnectedAppsResponse> ListConnectedApps(ListConnectedAppsRequest request, ServerCallContext context)
+    {
+        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
+        var position = Paging.DecodeToken(request.PageToken, AppsList, positionLength: 2);
+        var userId = context.RequireUserId();
+        ConnectedAppCursor? after = null;
+        if (position is not null)
+        {
+            if (!long.TryParse(position[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks > DateTime.MaxValue.Ticks)
+            {
+                GrpcErrors.InvalidArgument("page_token is not valid. Pass the next_page_token of the previous response unchanged, or leave it empty for the first page.");
+            }
+
+            after = new ConnectedAppCursor(new DateTime(ticks, DateTimeKind.Utc), position[1]);
+        }
+
+        var page = await apps.ListAsync(userId, after, pageSize + 1, context.CancellationToken);
+        var response = new ListConnectedAppsResponse();
+        response.ConnectedApps.AddRange(page.Take(pageSize).Select(MapToConnectedApp));
+        if (page.Count > pageSize)
+        {
+            var last = page[pageSize - 1];
+            response.NextPageToken = Paging.EncodeToken(AppsList, last.ConnectTime.Ticks.ToString(CultureInfo.InvariantCulture), last.Id);
+        }
+
+        return response;
+    }
+
+    public override async Task<DisconnectConnectedAppResponse> DisconnectConnectedApp(DisconnectConnectedAppRequest request, ServerCallContext context)
+    {
+        var userId = context.RequireUserId();
+        if (string.IsNullOrWhiteSpace(request.ConnectedAppId) || request.ConnectedAppId.Length > 100 ||
+            !await apps.DisconnectAsync(userId, request.ConnectedAppId, context.CancellationToken))
+        {
+            GrpcErrors.NotFound("You have no connected app with that id. It may already have been disconnected.");
+        }
+
+        return new DisconnectConnectedAppResponse();
+    }
+
+    private static ConnectedApp MapToConnectedApp(ConnectedAppView app)
+    {
+        var message = new ConnectedApp
+        {
+            Id = app.Id,
+            Name = app.Name,
+            ClientKind = app.IsMetadataDocumentClient ? ClientKind.MetadataDocument : ClientKind.Registered,
+            ClientId = app.ClientId,
+            RedirectHost = app.RedirectHost,
+            ConnectTime = Timestamp.FromDateTime(app.ConnectTime),
+            LastUsedTime = app.LastUsedTime is { } used ? Timestamp.FromDateTime(used) : null,
+        };
+        message.Scopes.AddRange(app.Scopes);
+        message.Workspaces.AddRange(app.Workspaces.Select(w => new AppWorkspace { Id = w.Id.ToString(), Slug = w.Slug, Name = w.Name, Reachable = w.Reachable }));
+        return message;
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.Core;
+using OpenIddict.EntityFrameworkCore.Models;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Perspective.Identity.OAuth;
+
+/// <summary>
+/// Lets native apps come back on any loopback port (RFC 8252 §7.3): desktop MCP clients pick a free
+/// port for each sign-in, so for a native app a loopback redirect URI matches a registered one
+/// that differs only in its port. Everything else still has to match exactly.
+/// </summary>
+public sealed class LoopbackAwareApplicationManager(
+    IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication> cache,
+    ILogger<OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>> logger,
+    IOptionsMonitor<OpenIddictCoreOptions> options,
+    IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store)
+    : OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>(cache, logger, options, store)
+{
+    public override async ValueTask<bool> ValidateRedirectUriAsync(
+        OpenIddictEntityFrameworkCoreApplication application, string uri, CancellationToken cancellationToken = default)
+    {
+        if (await base.ValidateRedirectUriAsync(application, uri, cancellationToken))
+        {
+            return true;
+        }
+
+        if (!Uri.TryCreate(uri, UriKind.Absolute, out var requested) || requested.Scheme != Uri.UriSchemeHttp || !requested.IsLoopback ||
+            !await HasApplicationTypeAsync(application, ApplicationTypes.Native, cancellationToken))
+        {
+            return false;
+        }
+
+        foreach (var registered in await GetRedirectUrisAsync(application, cancellationToken))
+        {
+            if (Uri.TryCreate(registered, UriKind.Absolute, out var candidate) && candidate.Scheme == Uri.UriSchemeHttp && candidate.IsLoopback &&
+                string.Equals(candidate.Host, requested.Host, StringComparison.OrdinalIgnoreCase) &&
+                candidate.PathAndQuery == requested.PathAndQuery)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
