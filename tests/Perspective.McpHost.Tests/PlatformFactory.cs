@@ -85,17 +85,6 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
         return await action(scope.ServiceProvider.GetRequiredService<WorkspaceDirectory>());
     }
 
-    /// <summary>Signs in through the real login form (antiforgery token included) and returns the session cookies.</summary>
-    public async Task<CookieContainer> SignInAsync(string email, string password)
-    {
-        var cookies = new CookieContainer();
-        using var client = this.CreateBrowserLikeClient(cookies);
-        using var response = await PostLoginAsync(client, email, password, returnUrl: "/");
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/", response.Headers.Location?.OriginalString);
-        return cookies;
-    }
-
     public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password, string returnUrl)
     {
         var form = await client.GetStringAsync("/account/login");
@@ -132,6 +121,17 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
 /// <summary>Clients of an in-process host (the factory itself or one derived with WithWebHostBuilder).</summary>
 public static class HostClients
 {
+    /// <summary>Signs in through the real login form (antiforgery token included) and returns the session cookies.</summary>
+    public static async Task<CookieContainer> SignInAsync(this WebApplicationFactory<Program> host, string email, string password)
+    {
+        var cookies = new CookieContainer();
+        using var client = host.CreateBrowserLikeClient(cookies);
+        using var response = await PlatformFactory.PostLoginAsync(client, email, password, returnUrl: "/");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+        return cookies;
+    }
+
     /// <summary>An HTTP client that keeps cookies in <paramref name="cookies"/> and does not follow redirects.</summary>
     public static HttpClient CreateBrowserLikeClient(this WebApplicationFactory<Program> host, CookieContainer cookies) =>
         new(CookieHandler(host, cookies)) { BaseAddress = host.Server.BaseAddress };
