@@ -196,6 +196,23 @@ public sealed class OAuthTests(PlatformFactory factory) : IClassFixture<Platform
     }
 
     [Fact]
+    public async Task Codes_and_tokens_never_reach_the_logs()
+    {
+        var (oauth, _) = await DemoOAuthAsync();
+        var clientId = await oauth.RegisterPublicClientAsync();
+        var code = await oauth.AuthorizeAsync(clientId);
+        var (_, tokens) = await oauth.ExchangeAsync(clientId, code);
+        var refreshed = await oauth.RefreshAsync(clientId, tokens.GetProperty("refresh_token").GetString()!);
+
+        string[] secrets =
+        [
+            code, oauth.Verifier, tokens.GetProperty("access_token").GetString()!, tokens.GetProperty("refresh_token").GetString()!,
+            refreshed.Body.GetProperty("access_token").GetString()!,
+        ];
+        Assert.All(secrets, secret => Assert.DoesNotContain(factory.Logs.Lines, line => line.Contains(secret, StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_code_works_once()
     {
         var (oauth, _) = await DemoOAuthAsync();

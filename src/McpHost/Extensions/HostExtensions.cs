@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using Perspective.Identity;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Storage;
@@ -12,6 +13,14 @@ public static class HostExtensions
     public static IHostApplicationBuilder AddPlatformHost(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            // Only enabled behind a reverse proxy that sets these headers itself; then the scheme
+            // (https) and the client address come from the proxy rather than the TCP connection.
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            options.KnownIPNetworks.Clear();
+            options.KnownProxies.Clear();
+        });
         builder.Services.AddGrpc();
         builder.Services.AddGrpcReflection();
         builder.Services.AddHealthChecks()
@@ -23,6 +32,11 @@ public static class HostExtensions
 
     public static WebApplication UsePlatformPipeline(this WebApplication app)
     {
+        if (app.Configuration.GetValue<bool>("Platform:ForwardedHeaders"))
+        {
+            app.UseForwardedHeaders();
+        }
+
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler();
