@@ -102,6 +102,7 @@ public sealed class McpKeyServiceTests(PlatformFactory factory) : IClassFixture<
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("name", error.Status.Detail);
+        Assert.Equal("name", FieldOf(error));
     }
 
     [Fact]
@@ -130,6 +131,7 @@ public sealed class McpKeyServiceTests(PlatformFactory factory) : IClassFixture<
 
         Assert.Equal(StatusCode.AlreadyExists, error.StatusCode);
         Assert.Contains("already have a key named", error.Status.Detail);
+        Assert.Equal("name", FieldOf(error));
         Assert.Single((await user.Keys.ListMcpKeysAsync(new ListMcpKeysRequest())).McpKeys);
     }
 
@@ -143,6 +145,7 @@ public sealed class McpKeyServiceTests(PlatformFactory factory) : IClassFixture<
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("at least one workspace", error.Status.Detail);
+        Assert.Equal("workspace_ids", FieldOf(error));
     }
 
     [Fact]
@@ -175,6 +178,7 @@ public sealed class McpKeyServiceTests(PlatformFactory factory) : IClassFixture<
         var unknown = await CreateFailsAsync(demo, $"Unknown {transport}", demoWorkspace, Guid.NewGuid().ToString());
 
         Assert.Equal(StatusCode.PermissionDenied, notMine.StatusCode);
+        Assert.Equal("workspace_ids", FieldOf(notMine));
         Assert.Equal((notMine.StatusCode, notMine.Status.Detail), (unknown.StatusCode, unknown.Status.Detail));
         Assert.DoesNotContain((await demo.Keys.ListMcpKeysAsync(new ListMcpKeysRequest())).McpKeys, k => k.Name.EndsWith(transport, StringComparison.Ordinal));
     }
@@ -341,6 +345,10 @@ public sealed class McpKeyServiceTests(PlatformFactory factory) : IClassFixture<
 
         Assert.Single((await user.Keys.ListMcpKeysAsync(new ListMcpKeysRequest())).McpKeys);
     }
+
+    /// <summary>The request field a refusal is about, from its google.rpc.BadRequest details.</summary>
+    private static string? FieldOf(RpcException error) =>
+        error.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.SingleOrDefault()?.Field;
 
     private static async Task<RpcException> CreateFailsAsync(SignedInUser user, string name, params string[] workspaceIds) =>
         await Assert.ThrowsAsync<RpcException>(() =>

@@ -1,5 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
 using Grpc.Core;
+using Status = Grpc.Core.Status;
 
 namespace Perspective.Identity.Grpc;
 
@@ -28,4 +31,15 @@ public static class GrpcErrors
     public static void ResourceExhausted(string message) => throw Rpc(StatusCode.ResourceExhausted, message);
 
     public static RpcException Rpc(StatusCode code, string message) => new(new Status(code, message));
+
+    /// <summary>
+    /// An error about one request field, with a <c>google.rpc.BadRequest</c> field violation in the
+    /// status details so a form can show the message next to that field.
+    /// </summary>
+    public static RpcException FieldRpc(StatusCode code, string field, string message) => new Google.Rpc.Status
+    {
+        Code = (int)code,
+        Message = message,
+        Details = { Any.Pack(new BadRequest { FieldViolations = { new BadRequest.Types.FieldViolation { Field = field, Description = message } } }) },
+    }.ToRpcException();
 }

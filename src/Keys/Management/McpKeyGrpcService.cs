@@ -29,7 +29,9 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
         }
         catch (KeyRuleViolation violation)
         {
-            throw GrpcErrors.Rpc(StatusFor(violation.Rule), violation.Message);
+            throw FieldFor(violation.Rule) is { } field
+                ? GrpcErrors.FieldRpc(StatusFor(violation.Rule), field, violation.Message)
+                : GrpcErrors.Rpc(StatusFor(violation.Rule), violation.Message);
         }
     }
 
@@ -105,15 +107,11 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
         });
     }
 
-    private static Guid ParseWorkspaceId(string value, int index)
-    {
-        if (!Guid.TryParse(value, out var id))
-        {
-            GrpcErrors.InvalidArgument($"workspace_ids[{index}] is not a workspace id. Use the ids ListMyWorkspaces returns.");
-        }
-
-        return id;
-    }
+    private static Guid ParseWorkspaceId(string value, int index) =>
+        Guid.TryParse(value, out var id)
+            ? id
+            : throw GrpcErrors.FieldRpc(StatusCode.InvalidArgument, "workspace_ids",
+                $"workspace_ids[{index}] is not a workspace id. Use the ids ListMyWorkspaces returns.");
 
     // Key ids are 32 lowercase hex digits; anything else cannot name a key, so it is simply not found.
     private static bool IsKeyId(string value) =>
@@ -136,6 +134,13 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
         KeyRule.NotAMember => StatusCode.PermissionDenied,
         KeyRule.TooManyKeys => StatusCode.ResourceExhausted,
         _ => StatusCode.Internal,
+    };
+
+    private static string? FieldFor(KeyRule rule) => rule switch
+    {
+        KeyRule.InvalidName or KeyRule.DuplicateName => "name",
+        KeyRule.NoWorkspaces or KeyRule.NotAMember => "workspace_ids",
+        _ => null,
     };
 
     private static Timestamp? ToTimestamp(DateTime? value) => value is null ? null : Timestamp.FromDateTime(value.Value);
