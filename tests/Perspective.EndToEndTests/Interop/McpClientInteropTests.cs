@@ -1,8 +1,8 @@
 namespace Perspective.EndToEndTests.Interop;
 
 /// <summary>
-/// MCP clients nobody here wrote, against the real host with a real key: the official TypeScript
-/// SDK client over Streamable HTTP, and <c>mcp-remote</c> started exactly as the Claude Desktop
+/// MCP clients nobody here wrote, against the real host: the official TypeScript SDK client with a
+/// key and with its own OAuth flow, and <c>mcp-remote</c> started exactly as the Claude Desktop
 /// configuration starts it (<c>tests/interop</c>, run with Node's test runner).
 /// </summary>
 [Collection(EndToEndCollection.Name)]
@@ -29,5 +29,24 @@ public sealed class McpClientInteropTests(HostProcess host)
         Assert.Contains("# pass 3", result.Output);
         Assert.Contains("acme-research", result.Output);
         Assert.DoesNotContain("northwind-product", result.Output);
+    }
+
+    [Fact]
+    public async Task The_typescript_sdk_connects_through_its_own_oauth_flow_and_sees_only_consented_workspaces()
+    {
+        var result = await CommandLineTool.RunAsync(
+            "node",
+            ["--test", "test/oauth.test.mjs"],
+            TimeSpan.FromMinutes(3),
+            InteropDirectory,
+            new Dictionary<string, string>
+            {
+                ["MCP_URL"] = $"{host.BaseUrl}/mcp",
+                ["DEMO_EMAIL"] = "demo@perspective.local",
+                ["DEMO_PASSWORD"] = "Perspective-demo-1",
+            });
+
+        Assert.True(result.ExitCode == 0, $"The OAuth interop test failed:\n{result.Output}\n{result.Error}");
+        Assert.Contains("# pass 1", result.Output);
     }
 }
