@@ -2,6 +2,8 @@ using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
 using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
 using Perspective.Accounts.V1;
+using Perspective.Connectedapps.V1;
+using Perspective.Keys.V1;
 using Perspective.WebUi;
 using Perspective.WebUi.Session;
 
@@ -13,6 +15,8 @@ builder.Services.AddSingleton(services => GrpcChannel.ForAddress(
     builder.HostEnvironment.BaseAddress,
     new GrpcChannelOptions { HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new HttpClientHandler()) }));
 builder.Services.AddSingleton(services => new AccountService.AccountServiceClient(services.GetRequiredService<GrpcChannel>()));
+builder.Services.AddSingleton(services => new McpKeyService.McpKeyServiceClient(services.GetRequiredService<GrpcChannel>()));
+builder.Services.AddSingleton(services => new ConnectedAppService.ConnectedAppServiceClient(services.GetRequiredService<GrpcChannel>()));
 builder.Services.AddSingleton<CurrentSession>();
 
 await builder.Build().RunAsync();

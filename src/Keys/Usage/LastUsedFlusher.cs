@@ -27,10 +27,11 @@ public sealed partial class LastUsedFlusher(
         }
     }
 
+    // The last write is a handful of short updates; cutting it short on a shutdown deadline would lose them.
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushAsync(cancellationToken);
+        await FlushAsync(CancellationToken.None);
     }
 
     /// <summary>Writes every pending use. Times only move forward, so hosts writing the same key merge.</summary>
@@ -62,7 +63,7 @@ public sealed partial class LastUsedFlusher(
                 }
             }
         }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or OperationCanceledException or System.Data.Common.DbException)
         {
             tracker.Restore(uses);
             LogFlushFailed(e, uses.Count);

@@ -8,7 +8,7 @@ namespace Perspective.WebUi.Session;
 /// The signed-in user and their workspaces, loaded once per page load. When the sign-in has
 /// expired, the browser is sent to the sign-in page and back to where it was.
 /// </summary>
-internal sealed class CurrentSession(AccountService.AccountServiceClient accounts, NavigationManager navigation)
+public sealed class CurrentSession(AccountService.AccountServiceClient accounts, NavigationManager navigation)
 {
     // Bounds the walk through pages so a misbehaving server cannot keep the UI looping.
     private const int MaxPages = 20;
@@ -58,4 +58,4 @@ internal sealed class CurrentSession(AccountService.AccountServiceClient account
 }
 
 /// <summary>What the UI knows about the signed-in user; <see cref="Error"/> is set instead when loading failed.</summary>
-internal sealed record SessionSnapshot(User? User, IReadOnlyList<Workspace> Workspaces, string? Error);
+public sealed record SessionSnapshot(User? User, IReadOnlyList<Workspace> Workspaces, string? Error);
