@@ -24,6 +24,10 @@ public sealed class HostProcess : IAsyncLifetime
     /// <summary>The HTTP/2-only endpoint for native gRPC clients.</summary>
     public string GrpcUrl { get; private set; } = "";
 
+    /// <summary>The demo legacy token the host printed once at its first seeding.</summary>
+    public string DemoLegacyToken =>
+        System.Text.RegularExpressions.Regex.Match(Output, @"Demo legacy token for \S+ \(shown only now\): ([0-9a-f]+)").Groups[1].Value;
+
     public string Output
     {
         get

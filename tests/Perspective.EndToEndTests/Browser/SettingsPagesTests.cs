@@ -1,0 +1,163 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Perspective.EndToEndTests.Interop;
+
+namespace Perspective.EndToEndTests.Browser;
+
+/// <summary>The MCP and Connected Apps pages in Debian's Chromium against the real host, screenshots kept as artifacts.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed partial class SettingsPagesTests(HostProcess host, BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private const string Email = "demo@perspective.local";
+    private const string Password = "Perspective-demo-1";
+    private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+    private static readonly LocatorAssertionsToBeVisibleOptions Patient = new() { Timeout = 60_000 };
+
+    [Fact]
+    public async Task Both_paths_from_the_sidebar_lead_to_the_mcp_and_connected_apps_pages()
+    {
+        var page = await SignedInPageAsync("/");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Demo User" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "MCP" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(McpPage());
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your keys" })).ToBeVisibleAsync(Patient);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Workspace Acme Research" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Manage workspace" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/w/acme-research/settings$"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "MCP" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(McpPage());
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Demo User" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Connected Apps" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/w/acme-research/settings/connected-apps$"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Workspace Acme Research" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Manage workspace" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Connected Apps" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Connected Apps", Exact = true })).ToBeVisibleAsync(Patient);
+    }
+
+    [Fact]
+    public async Task A_key_is_revealed_once_works_as_copied_and_is_gone_after_delete()
+    {
+        var page = await SignedInPageAsync("/w/northwind-product/settings/mcp");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your keys" })).ToBeVisibleAsync(Patient);
+        await ScreenshotAsync(page, "mcp-page");
+
+        await page.GetByLabel("Key name").FillAsync("Browser test key");
+        await page.GetByLabel("Acme Research").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(dialog).ToContainTextAsync("will not show it again");
+        var token = await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Token" }).InputValueAsync();
+        var claudeDesktop = await dialog.Locator("[data-snippet=claude-desktop]").InnerTextAsync();
+        await ScreenshotAsync(page, "mcp-reveal-dialog");
+
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "I have copied the token" }).ClickAsync();
+        var card = page.GetByRole(AriaRole.Article, new() { Name = "Key Browser test key" });
+        await Assertions.Expect(card).ToContainTextAsync($"pmk_…{token[^4..]}");
+        Assert.DoesNotContain(token, await page.ContentAsync());
+        Assert.DoesNotContain(token, await page.EvaluateAsync<string>("() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })"));
+        await ScreenshotAsync(page, "mcp-key-list");
+
+        Assert.Equal(HttpStatusCode.OK, await McpRequests.ToolsListStatusAsync(host.BaseUrl, token));
+        var snippet = await RunClaudeDesktopSnippetAsync(claudeDesktop);
+        Assert.True(snippet.ExitCode == 0, $"The Claude Desktop snippet did not work:\n{snippet.Output}\n{snippet.Error}");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Delete key Browser test key" }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Alertdialog);
+        await Assertions.Expect(confirm).ToContainTextAsync("lose access immediately");
+        await ScreenshotAsync(page, "mcp-delete-confirmation");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Delete key" }).ClickAsync();
+        await Assertions.Expect(card).ToHaveCountAsync(0);
+        Assert.Equal(HttpStatusCode.Unauthorized, await McpRequests.ToolsListStatusAsync(host.BaseUrl, token));
+    }
+
+    [Fact]
+    public async Task A_refused_name_shows_the_services_message_next_to_the_field()
+    {
+        var page = await SignedInPageAsync("/w/acme-research/settings/mcp");
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            await page.GetByLabel("Key name").FillAsync("Twice the same");
+            await page.GetByLabel("Acme Research").CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+            if (attempt == 0)
+            {
+                await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "I have copied the token" }).ClickAsync();
+            }
+        }
+
+        await Assertions.Expect(page.Locator("#key-name-error")).ToContainTextAsync("You already have a key named 'Twice the same'");
+        await ScreenshotAsync(page, "mcp-name-error");
+    }
+
+    [Fact]
+    public async Task Revoking_the_legacy_token_cuts_it_off()
+    {
+        var legacyToken = host.DemoLegacyToken;
+        Assert.False(string.IsNullOrEmpty(legacyToken), "The host did not print the demo legacy token at first seeding.");
+        Assert.Equal(HttpStatusCode.OK, await McpRequests.ToolsListStatusAsync(host.BaseUrl, legacyToken));
+        var page = await SignedInPageAsync("/w/acme-research/settings/mcp");
+        var legacy = page.Locator("section[aria-labelledby=legacy-heading]");
+        await Assertions.Expect(legacy).ToContainTextAsync("All workspaces", new() { Timeout = 60_000 });
+        await Assertions.Expect(legacy).ToContainTextAsync($"…{legacyToken[^4..]}");
+        await ScreenshotAsync(page, "mcp-legacy-token");
+
+        await legacy.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await page.GetByRole(AriaRole.Alertdialog).GetByRole(AriaRole.Button, new() { Name = "Revoke token" }).ClickAsync();
+
+        await Assertions.Expect(legacy).ToHaveCountAsync(0);
+        Assert.Equal(HttpStatusCode.Unauthorized, await McpRequests.ToolsListStatusAsync(host.BaseUrl, legacyToken));
+    }
+
+    [Fact]
+    public async Task Disconnecting_an_app_connected_through_oauth_cuts_it_off()
+    {
+        var accessToken = await OAuthConnection.ConnectAsync(host, "Browser test app", Email, Password);
+        Assert.Equal(HttpStatusCode.OK, await McpRequests.ToolsListStatusAsync(host.BaseUrl, accessToken));
+        var page = await SignedInPageAsync("/w/acme-research/settings/connected-apps");
+        var card = page.GetByRole(AriaRole.Article, new() { Name = "Connected app Browser test app" });
+        await Assertions.Expect(card).ToContainTextAsync("127.0.0.1", new() { Timeout = 60_000 });
+        await ScreenshotAsync(page, "connected-apps");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Disconnect Browser test app" }).ClickAsync();
+        await page.GetByRole(AriaRole.Alertdialog).GetByRole(AriaRole.Button, new() { Name = "Disconnect" }).ClickAsync();
+
+        await Assertions.Expect(card).ToHaveCountAsync(0);
+        Assert.Equal(HttpStatusCode.Unauthorized, await McpRequests.ToolsListStatusAsync(host.BaseUrl, accessToken));
+    }
+
+    private async Task<IPage> SignedInPageAsync(string path)
+    {
+        var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(host.BaseUrl + path);
+        await page.GetByLabel("Email").FillAsync(Email);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Sidebar" }).GetByText("Demo User")).ToBeVisibleAsync(Patient);
+        return page;
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(Screenshots);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
+    }
+
+    private static Task<CommandLineTool.Result> RunClaudeDesktopSnippetAsync(string configuration) =>
+        CommandLineTool.RunAsync(
+            "node",
+            ["--test", "test/claude-desktop-snippet.test.mjs"],
+            TimeSpan.FromMinutes(2),
+            Path.Combine(RepositoryPaths.Root, "tests", "interop"),
+            new Dictionary<string, string> { ["CLAUDE_DESKTOP_CONFIG"] = configuration });
+
+    private static Regex McpPage() => McpPagePattern();
+
+    [GeneratedRegex("/w/acme-research/settings/mcp$")]
+    private static partial Regex McpPagePattern();
+}
