@@ -119,6 +119,50 @@ public sealed class OAuthTests(PlatformFactory factory) : IClassFixture<Platform
         Assert.StartsWith("/account/login?ReturnUrl=%2Fconnect%2Fauthorize", response.Headers.Location?.PathAndQuery);
     }
 
+    [Fact]
+    public async Task Prompt_none_without_a_session_answers_login_required()
+    {
+        var oauth = new OAuthTestClient(factory, new CookieContainer());
+        var clientId = await oauth.RegisterPublicClientAsync();
+        var parameters = oauth.AuthorizeParameters(clientId);
+        parameters["prompt"] = "none";
+
+        using var response = await oauth.StartAsync(parameters);
+
+        Assert.Equal("login_required", OAuthTestClient.RedirectQuery(response)["error"]);
+    }
+
+    [Fact]
+    public async Task Prompt_none_before_consent_answers_consent_required()
+    {
+        var (oauth, _) = await DemoOAuthAsync();
+        var clientId = await oauth.RegisterPublicClientAsync();
+        var parameters = oauth.AuthorizeParameters(clientId);
+        parameters["prompt"] = "none";
+
+        using var response = await oauth.StartAsync(parameters);
+
+        Assert.Equal("consent_required", OAuthTestClient.RedirectQuery(response)["error"]);
+    }
+
+    [Fact]
+    public async Task A_revoked_refresh_token_no_longer_refreshes()
+    {
+        var (oauth, _) = await DemoOAuthAsync();
+        var (clientId, _, refresh) = await oauth.ConnectAsync();
+        using var http = factory.CreateClient();
+
+        using var revoked = await http.PostAsync("/connect/revoke", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = refresh,
+            ["token_type_hint"] = "refresh_token",
+            ["client_id"] = clientId,
+        }));
+
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        Assert.Equal("invalid_grant", (await oauth.RefreshAsync(clientId, refresh)).Body.GetProperty("error").GetString());
+    }
+
     [Theory]
     [InlineData(null, "code_challenge")]
     [InlineData("plain", "code_challenge_method")]
