@@ -80,6 +80,7 @@ public static class IdentityModule
         builder.Services.AddGrpc();
         builder.Services.AddScoped<WorkspaceDirectory>();
         builder.Services.AddScoped<ConnectedAppDirectory>();
+        builder.Services.AddScoped<UserDirectory>();
         builder.Services.AddScoped<DemoSeed>();
         return builder;
     }

@@ -1,5 +1,6 @@
 using Perspective.Identity;
 using Perspective.Keys;
+using Perspective.McpHost.Admin;
 using Perspective.McpHost.Content;
 using Perspective.McpHost.Extensions;
 using Perspective.McpHost.Mcp;
@@ -11,6 +12,7 @@ builder.AddIdentityModule();
 builder.AddKeysModule();
 builder.AddWorkspaceContent();
 builder.AddMcpEndpoint();
+builder.AddAdminModule();
 
 var app = builder.Build();
 
@@ -20,6 +22,7 @@ app.UsePlatformPipeline();
 app.MapIdentityModule();
 app.MapKeysModule();
 app.MapMcpEndpoint();
+app.MapAdminModule();
 app.MapPlatformEndpoints();
 app.PrintStartupBanner();
 

@@ -43,6 +43,8 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
     public string DataDirectory => dataDirectory;
 
     public const string PublicBaseUrl = "https://perspective.example";
+    public const string AdminClientId = "test-admin";
+    public const string AdminClientSecret = "test-admin-secret-for-the-suite";
 
     public string DatabasePath => Path.Combine(dataDirectory, "platform.db");
 
@@ -56,6 +58,8 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
         builder.UseSetting("Platform:PublicBaseUrl", PublicBaseUrl);
         builder.UseSetting("Mcp:FailedAuthentication:Limit", "1000");
         builder.UseSetting("OAuth:Registration:PermitPerMinute", "1000");
+        builder.UseSetting("Admin:ClientId", AdminClientId);
+        builder.UseSetting("Admin:ClientSecret", AdminClientSecret);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         configure?.Invoke(builder);
     }

@@ -1,10 +1,12 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Grpc.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
+using Perspective.Identity.Grpc;
 
 namespace Perspective.Identity.OAuth;
 
@@ -51,8 +53,15 @@ public sealed class OAuthBearerAuthenticationHandler(IOptionsMonitor<OAuthBearer
 
     // The cookie scheme may already have answered a gRPC call with a status; do not overwrite it.
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        Response.Headers.ContainsKey("grpc-status") ? Task.CompletedTask : base.HandleChallengeAsync(properties);
+        Response.Headers.ContainsKey("grpc-status") ? Task.CompletedTask
+        : GrpcResponses.IsGrpcRequest(Request) ? GrpcResponses.WriteStatusAsync(Context, StatusCode.Unauthenticated,
+            "This call needs an access token for the management API in 'Authorization: Bearer <token>'. " +
+            "Admin calls need the admin scope, from the client-credentials grant of the admin client.")
+        : base.HandleChallengeAsync(properties);
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Response.Headers.ContainsKey("grpc-status") ? Task.CompletedTask : base.HandleForbiddenAsync(properties);
+        Response.Headers.ContainsKey("grpc-status") ? Task.CompletedTask
+        : GrpcResponses.IsGrpcRequest(Request) ? GrpcResponses.WriteStatusAsync(Context, StatusCode.PermissionDenied,
+            "The access token does not carry the scope this call needs.")
+        : base.HandleForbiddenAsync(properties);
 }

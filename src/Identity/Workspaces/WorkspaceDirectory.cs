@@ -7,6 +7,9 @@ namespace Perspective.Identity.Workspaces;
 /// <summary>A workspace as one of its members sees it.</summary>
 public sealed record MemberWorkspace(Guid Id, string Slug, string Name, MembershipRole Role);
 
+/// <summary>A workspace as operators see it.</summary>
+public sealed record WorkspaceSummary(Guid Id, string Slug, string Name, int MemberCount, DateTime CreateTime);
+
 /// <summary>Where a page of workspaces ordered by name continues.</summary>
 public sealed record WorkspaceCursor(string Name, string Slug);
 
@@ -103,6 +106,20 @@ public sealed partial class WorkspaceDirectory(IdentityDataContext db, TimeProvi
             .OrderBy(m => m.Workspace!.Name).ThenBy(m => m.Workspace!.Slug)
             .Take(limit)
             .Select(m => new MemberWorkspace(m.WorkspaceId, m.Workspace!.Slug, m.Workspace.Name, m.Role))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>One page of all workspaces ordered by slug; fetch one more than needed to know if more follow.</summary>
+    public Task<List<WorkspaceSummary>> ListAllAsync(string? afterSlug, int limit, CancellationToken cancellationToken = default)
+    {
+        var query = db.Workspaces.AsNoTracking();
+        if (afterSlug is not null)
+        {
+            query = query.Where(w => string.Compare(w.Slug, afterSlug) > 0);
+        }
+
+        return query.OrderBy(w => w.Slug).Take(limit)
+            .Select(w => new WorkspaceSummary(w.Id, w.Slug, w.Name, w.Memberships.Count, w.CreateTime))
             .ToListAsync(cancellationToken);
     }
 

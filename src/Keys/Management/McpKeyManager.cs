@@ -111,6 +111,10 @@ public sealed class McpKeyManager(
     public async Task<bool> DeleteAsync(string userId, string keyId, CancellationToken cancellationToken = default) =>
         await db.McpKeys.Where(k => k.Id == keyId && k.UserId == userId).ExecuteDeleteAsync(cancellationToken) > 0;
 
+    /// <summary>Deletes any user's key (an operator's revocation); false when no key has that id.</summary>
+    public async Task<bool> DeleteAnyAsync(string keyId, CancellationToken cancellationToken = default) =>
+        await db.McpKeys.Where(k => k.Id == keyId).ExecuteDeleteAsync(cancellationToken) > 0;
+
     public async Task<LegacyTokenView?> GetLegacyTokenAsync(string userId, CancellationToken cancellationToken = default)
     {
         var legacy = await db.LegacyTokens.AsNoTracking().SingleOrDefaultAsync(t => t.UserId == userId, cancellationToken);

@@ -2,6 +2,7 @@ using Perspective.Identity;
 using Perspective.Identity.Seeding;
 using Perspective.Keys;
 using Perspective.Keys.Seeding;
+using Perspective.McpHost.Admin;
 using Perspective.McpHost.Content;
 
 namespace Perspective.McpHost.Extensions;
@@ -16,10 +17,19 @@ public static class DatabaseStartup
         await app.Services.MigrateIdentityDatabaseAsync(cancellationToken);
         await app.Services.MigrateKeysDatabaseAsync(cancellationToken);
         await app.Services.MigrateContentDatabaseAsync(cancellationToken);
+        await app.Services.MigrateAdminDatabaseAsync(cancellationToken);
 
-        if (app.Configuration.GetValue<bool>("Seed:Demo"))
+        var seedDemo = app.Configuration.GetValue<bool>("Seed:Demo");
+        await using var scope = app.Services.CreateAsyncScope();
+        if (await scope.ServiceProvider.GetRequiredService<AdminClient>().EnsureAsync(seedDemo, cancellationToken) is { } adminSecret)
         {
-            await using var scope = app.Services.CreateAsyncScope();
+            // Straight to the console, never through logging: the secret is shown this once and stored only hashed.
+            Console.WriteLine($"Admin client {AdminClient.DefaultClientId} created. Get an admin access token with:");
+            Console.WriteLine($"  {AdminClient.TokenCommand(app.Configuration, AdminClient.DefaultClientId, adminSecret)}");
+        }
+
+        if (seedDemo)
+        {
             var demo = await scope.ServiceProvider.GetRequiredService<DemoSeed>().SeedAsync(cancellationToken);
             var legacyToken = await scope.ServiceProvider.GetRequiredService<DemoLegacyTokenSeed>().SeedAsync(demo, cancellationToken);
             await scope.ServiceProvider.GetRequiredService<DemoContentSeed>().SeedAsync(demo.WorkspaceIdsBySlug, cancellationToken);

@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Perspective.Identity.Storage;
+
+namespace Perspective.McpHost.Admin;
+
+/// <summary>The admin module's table: the audit log.</summary>
+public sealed class AdminDataContext(DbContextOptions<AdminDataContext> options) : DbContext(options)
+{
+    public const string MigrationsHistoryTable = "__AdminMigrationsHistory";
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration) =>
+        configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+
+    protected override void OnModelCreating(ModelBuilder builder) =>
+        builder.Entity<AuditEvent>(audit =>
+        {
+            audit.ToTable("AuditEvents");
+            audit.HasKey(a => a.Id);
+            audit.Property(a => a.Id).HasMaxLength(32);
+            audit.Property(a => a.Actor).HasMaxLength(200);
+            audit.Property(a => a.Action).HasMaxLength(64);
+            audit.Property(a => a.Target).HasMaxLength(AuditEvent.TargetMaxLength);
+            audit.HasIndex(a => a.Time);
+        });
+}

@@ -1,0 +1,293 @@
+using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Identity;
+using Perspective.Admin.V1;
+using Perspective.Identity.Access;
+using Perspective.Identity.Accounts;
+using Perspective.Identity.ConnectedApps;
+using Perspective.Identity.Grpc;
+using Perspective.Identity.Workspaces;
+using Perspective.Keys.Management;
+using MembershipRole = Perspective.Identity.Workspaces.MembershipRole;
+
+namespace Perspective.McpHost.Admin;
+
+/// <summary>Operator actions over gRPC (grpcurl through reflection); every one is audited.</summary>
+internal sealed class AdminGrpcService(
+    UserManager<PlatformUser> users,
+    UserDirectory userDirectory,
+    WorkspaceDirectory workspaces,
+    McpKeyManager keys,
+    ConnectedAppDirectory apps,
+    AuditLog audit) : AdminService.AdminServiceBase
+{
+    private const int DefaultPageSize = 50;
+    private const int MaxPageSize = 100;
+
+    public override async Task<CreateUserResponse> CreateUser(CreateUserRequest request, ServerCallContext context)
+    {
+        var email = request.Email.Trim();
+        var displayName = request.DisplayName.Trim();
+        if (displayName.Length is 0 or > PlatformUser.DisplayNameMaxLength || displayName.Any(char.IsControl))
+        {
+            GrpcErrors.InvalidArgument($"display_name must be 1 to {PlatformUser.DisplayNameMaxLength} characters on one line.");
+        }
+
+        if (!new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email) || email.Length > 256)
+        {
+            GrpcErrors.InvalidArgument("email must be an email address such as name@example.com.");
+        }
+
+        if (await users.FindByEmailAsync(email) is not null)
+        {
+            GrpcErrors.AlreadyExists($"An account with the email {email} already exists.");
+        }
+
+        var user = new PlatformUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName };
+        var result = await users.CreateAsync(user, request.Password);
+        if (!result.Succeeded)
+        {
+            GrpcErrors.InvalidArgument(string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+
+        await AuditAsync(context, "CreateUser", $"user:{user.Id} email:{email}");
+        return new CreateUserResponse { User = MapToUser(user) };
+    }
+
+    public override async Task<ListUsersResponse> ListUsers(ListUsersRequest request, ServerCallContext context)
+    {
+        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
+        var list = $"users:{request.EmailPrefix.ToUpperInvariant()}";
+        var after = Paging.DecodeToken(request.PageToken, list, positionLength: 1)?[0];
+        var page = await userDirectory.ListAsync(request.EmailPrefix.Trim(), after, pageSize + 1, context.CancellationToken);
+
+        var response = new ListUsersResponse();
+        response.Users.AddRange(page.Take(pageSize).Select(MapToUser));
+        if (page.Count > pageSize)
+        {
+            response.NextPageToken = Paging.EncodeToken(list, page[pageSize - 1].NormalizedEmail!);
+        }
+
+        await AuditAsync(context, "ListUsers", $"email_prefix:{request.EmailPrefix}");
+        return response;
+    }
+
+    public override async Task<CreateWorkspaceResponse> CreateWorkspace(CreateWorkspaceRequest request, ServerCallContext context)
+    {
+        var workspace = await RuleAsync(() => workspaces.CreateWorkspaceAsync(request.Slug, request.Name, request.OwnerUserId, context.CancellationToken));
+        await AuditAsync(context, "CreateWorkspace", $"workspace:{workspace.Id} slug:{workspace.Slug} owner:{request.OwnerUserId}");
+        return new CreateWorkspaceResponse
+        {
+            Workspace = new Perspective.Admin.V1.Workspace
+            {
+                Id = workspace.Id.ToString(), Slug = workspace.Slug, Name = workspace.Name, MemberCount = 1,
+                CreateTime = Timestamp.FromDateTime(workspace.CreateTime),
+            },
+        };
+    }
+
+    public override async Task<ListWorkspacesResponse> ListWorkspaces(ListWorkspacesRequest request, ServerCallContext context)
+    {
+        const string list = "admin-workspaces";
+        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
+        var after = Paging.DecodeToken(request.PageToken, list, positionLength: 1)?[0];
+        var page = await workspaces.ListAllAsync(after, pageSize + 1, context.CancellationToken);
+
+        var response = new ListWorkspacesResponse();
+        response.Workspaces.AddRange(page.Take(pageSize).Select(w => new Perspective.Admin.V1.Workspace
+        {
+            Id = w.Id.ToString(), Slug = w.Slug, Name = w.Name, MemberCount = w.MemberCount, CreateTime = Timestamp.FromDateTime(w.CreateTime),
+        }));
+        if (page.Count > pageSize)
+        {
+            response.NextPageToken = Paging.EncodeToken(list, page[pageSize - 1].Slug);
+        }
+
+        await AuditAsync(context, "ListWorkspaces", "workspaces");
+        return response;
+    }
+
+    public override async Task<AddMemberResponse> AddMember(AddMemberRequest request, ServerCallContext context)
+    {
+        var workspaceId = WorkspaceId(request.WorkspaceId);
+        var role = request.Role == Perspective.Admin.V1.MembershipRole.Owner ? MembershipRole.Owner : MembershipRole.Member;
+        await RuleAsync(async () =>
+        {
+            await workspaces.AddMemberAsync(workspaceId, request.UserId, role, context.CancellationToken);
+            return true;
+        });
+        await AuditAsync(context, "AddMember", $"workspace:{workspaceId} user:{request.UserId} role:{role}");
+        return new AddMemberResponse();
+    }
+
+    public override async Task<RemoveMemberResponse> RemoveMember(RemoveMemberRequest request, ServerCallContext context)
+    {
+        var workspaceId = WorkspaceId(request.WorkspaceId);
+        await RuleAsync(async () =>
+        {
+            await workspaces.RemoveMemberAsync(workspaceId, request.UserId, context.CancellationToken);
+            return true;
+        });
+        await AuditAsync(context, "RemoveMember", $"workspace:{workspaceId} user:{request.UserId}");
+        return new RemoveMemberResponse();
+    }
+
+    public override async Task<ListUserMcpKeysResponse> ListUserMcpKeys(ListUserMcpKeysRequest request, ServerCallContext context)
+    {
+        var list = $"admin-keys:{request.UserId}";
+        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
+        var position = Paging.DecodeToken(request.PageToken, list, positionLength: 2);
+        await RequireUserAsync(request.UserId);
+
+        var after = position is null ? null : new McpKeyCursor(Ticks(position[0]), position[1]);
+        var page = await keys.ListAsync(request.UserId, after, pageSize + 1, context.CancellationToken);
+        var response = new ListUserMcpKeysResponse();
+        response.McpKeys.AddRange(page.Take(pageSize).Select(k =>
+        {
+            var key = new Perspective.Admin.V1.McpKey
+            {
+                Id = k.Id, Name = k.Name, MaskedToken = k.MaskedToken, CreateTime = Timestamp.FromDateTime(k.CreateTime),
+                LastUsedTime = k.LastUsedTime is { } used ? Timestamp.FromDateTime(used) : null,
+            };
+            key.WorkspaceIds.AddRange(k.Workspaces.Select(w => w.Id.ToString()));
+            return key;
+        }));
+        if (page.Count > pageSize)
+        {
+            var last = page[pageSize - 1];
+            response.NextPageToken = Paging.EncodeToken(list, last.CreateTime.Ticks.ToString(CultureInfo.InvariantCulture), last.Id);
+        }
+
+        await AuditAsync(context, "ListUserMcpKeys", $"user:{request.UserId}");
+        return response;
+    }
+
+    public override async Task<RevokeMcpKeyResponse> RevokeMcpKey(RevokeMcpKeyRequest request, ServerCallContext context)
+    {
+        if (request.KeyId.Length is 0 or > 64 || !await keys.DeleteAnyAsync(request.KeyId, context.CancellationToken))
+        {
+            GrpcErrors.NotFound("No MCP key has that id. It may already have been revoked.");
+        }
+
+        await AuditAsync(context, "RevokeMcpKey", $"key:{request.KeyId}");
+        return new RevokeMcpKeyResponse();
+    }
+
+    public override async Task<RevokeLegacyTokenResponse> RevokeLegacyToken(RevokeLegacyTokenRequest request, ServerCallContext context)
+    {
+        await RequireUserAsync(request.UserId);
+        if (!await keys.RevokeLegacyTokenAsync(request.UserId, context.CancellationToken))
+        {
+            GrpcErrors.NotFound("That user has no legacy token.");
+        }
+
+        await AuditAsync(context, "RevokeLegacyToken", $"user:{request.UserId}");
+        return new RevokeLegacyTokenResponse();
+    }
+
+    public override async Task<ListUserConnectedAppsResponse> ListUserConnectedApps(ListUserConnectedAppsRequest request, ServerCallContext context)
+    {
+        var list = $"admin-apps:{request.UserId}";
+        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
+        var position = Paging.DecodeToken(request.PageToken, list, positionLength: 2);
+        await RequireUserAsync(request.UserId);
+
+        var after = position is null ? null : new ConnectedAppCursor(Ticks(position[0]), position[1]);
+        var page = await apps.ListAsync(request.UserId, after, pageSize + 1, context.CancellationToken);
+        var response = new ListUserConnectedAppsResponse();
+        response.ConnectedApps.AddRange(page.Take(pageSize).Select(a =>
+        {
+            var app = new Perspective.Admin.V1.ConnectedApp
+            {
+                Id = a.Id, Name = a.Name, ClientId = a.ClientId, RedirectHost = a.RedirectHost, ConnectTime = Timestamp.FromDateTime(a.ConnectTime),
+            };
+            app.WorkspaceIds.AddRange(a.Workspaces.Select(w => w.Id.ToString()));
+            return app;
+        }));
+        if (page.Count > pageSize)
+        {
+            var last = page[pageSize - 1];
+            response.NextPageToken = Paging.EncodeToken(list, last.ConnectTime.Ticks.ToString(CultureInfo.InvariantCulture), last.Id);
+        }
+
+        await AuditAsync(context, "ListUserConnectedApps", $"user:{request.UserId}");
+        return response;
+    }
+
+    public override async Task<DisconnectConnectedAppResponse> DisconnectConnectedApp(DisconnectConnectedAppRequest request, ServerCallContext context)
+    {
+        if (request.ConnectedAppId.Length is 0 or > 100 ||
+            !await apps.DisconnectAsync(request.UserId, request.ConnectedAppId, context.CancellationToken))
+        {
+            GrpcErrors.NotFound("That user has no connected app with that id. It may already have been disconnected.");
+        }
+
+        await AuditAsync(context, "DisconnectConnectedApp", $"user:{request.UserId} app:{request.ConnectedAppId}");
+        return new DisconnectConnectedAppResponse();
+    }
+
+    public override async Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context)
+    {
+        const string list = "audit";
+        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
+        var position = Paging.DecodeToken(request.PageToken, list, positionLength: 2);
+        var after = position is null ? null : new AuditCursor(Ticks(position[0]), position[1]);
+
+        var page = await audit.ListAsync(after, pageSize + 1, context.CancellationToken);
+        var response = new ListAuditEventsResponse();
+        response.AuditEvents.AddRange(page.Take(pageSize).Select(e => new Perspective.Admin.V1.AuditEvent
+        {
+            Id = e.Id, Actor = e.Actor, Action = e.Action, Target = e.Target, Time = Timestamp.FromDateTime(e.Time),
+        }));
+        if (page.Count > pageSize)
+        {
+            var last = page[pageSize - 1];
+            response.NextPageToken = Paging.EncodeToken(list, last.Time.Ticks.ToString(CultureInfo.InvariantCulture), last.Id);
+        }
+
+        return response;
+    }
+
+    private Task AuditAsync(ServerCallContext context, string action, string target) =>
+        audit.RecordAsync(context.GetHttpContext().User.UserId() ?? "unknown", action, target, context.CancellationToken);
+
+    private async Task RequireUserAsync(string userId)
+    {
+        if (userId.Length is 0 or > 64 || await users.FindByIdAsync(userId) is null)
+        {
+            GrpcErrors.NotFound("No user has that id. ListUsers shows the ids.");
+        }
+    }
+
+    private static Guid WorkspaceId(string value) =>
+        Guid.TryParse(value, out var id) ? id : throw GrpcErrors.Rpc(StatusCode.NotFound, "No workspace has that id. ListWorkspaces shows the ids.");
+
+    private static DateTime Ticks(string value) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks
+            ? new DateTime(ticks, DateTimeKind.Utc)
+            : throw GrpcErrors.Rpc(StatusCode.InvalidArgument,
+                "page_token is not valid. Pass the next_page_token of the previous response unchanged, or leave it empty for the first page.");
+
+    private static async Task<T> RuleAsync<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (WorkspaceRuleViolation violation)
+        {
+            throw GrpcErrors.Rpc(violation.Rule switch
+            {
+                WorkspaceRule.InvalidSlug or WorkspaceRule.InvalidName => StatusCode.InvalidArgument,
+                WorkspaceRule.SlugTaken or WorkspaceRule.AlreadyMember => StatusCode.AlreadyExists,
+                WorkspaceRule.UnknownWorkspace or WorkspaceRule.UnknownUser or WorkspaceRule.NotMember => StatusCode.NotFound,
+                WorkspaceRule.LastOwner => StatusCode.FailedPrecondition,
+                _ => StatusCode.Internal,
+            }, violation.Message);
+        }
+    }
+
+    private static Perspective.Admin.V1.User MapToUser(PlatformUser user) =>
+        new() { Id = user.Id, Email = user.Email ?? "", DisplayName = user.DisplayName };
+}

@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using Perspective.Identity.OAuth;
+using Perspective.Identity.Storage;
+
+namespace Perspective.McpHost.Admin;
+
+/// <summary>The admin service for operators, its client-credentials client and its audit log.</summary>
+public static class AdminModule
+{
+    public const string Policy = "Admin";
+
+    public static IHostApplicationBuilder AddAdminModule(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddDbContext<AdminDataContext>((services, options) => options.UsePlatformDatabase(
+            services.GetRequiredService<PlatformDatabaseSettings>(), AdminDataContext.MigrationsHistoryTable));
+        builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<AdminClient>();
+
+        // Only an access token for the management audience with the admin scope: never a sign-in
+        // cookie, an MCP key, or a user's token without the admin scope.
+        builder.Services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
+            .AddAuthenticationSchemes(OAuthBearerAuthenticationHandler.ManagementScheme)
+            .RequireAuthenticatedUser()
+            .RequireAssertion(context => context.User.HasScope(OAuthScopes.Admin)));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapAdminModule(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<AdminGrpcService>().EnableGrpcWeb().RequireAuthorization(Policy);
+        return endpoints;
+    }
+
+    public static async Task MigrateAdminDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<AdminDataContext>().Database.MigrateAsync(cancellationToken);
+    }
+}

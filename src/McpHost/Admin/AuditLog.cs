@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Perspective.McpHost.Admin;
+
+/// <summary>Where a page of audit events ordered newest first continues.</summary>
+public sealed record AuditCursor(DateTime Time, string Id);
+
+/// <summary>Records and lists admin actions.</summary>
+public sealed class AuditLog(AdminDataContext db, TimeProvider clock)
+{
+    public async Task RecordAsync(string actor, string action, string target, CancellationToken cancellationToken)
+    {
+        db.AuditEvents.Add(new AuditEvent
+        {
+            Id = Guid.CreateVersion7().ToString("N"),
+            Actor = actor,
+            Action = action,
+            Target = target.Length > AuditEvent.TargetMaxLength ? target[..AuditEvent.TargetMaxLength] : target,
+            Time = clock.GetUtcNow().UtcDateTime,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public Task<List<AuditEvent>> ListAsync(AuditCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        var query = db.AuditEvents.AsNoTracking();
+        if (after is not null)
+        {
+            query = query.Where(a => a.Time < after.Time || (a.Time == after.Time && string.Compare(a.Id, after.Id) < 0));
+        }
+
+        return query.OrderByDescending(a => a.Time).ThenByDescending(a => a.Id).Take(limit).ToListAsync(cancellationToken);
+    }
+}
