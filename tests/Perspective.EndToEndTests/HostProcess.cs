@@ -28,6 +28,10 @@ public sealed class HostProcess : IAsyncLifetime
     public string DemoLegacyToken =>
         System.Text.RegularExpressions.Regex.Match(Output, @"Demo legacy token for \S+ \(shown only now\): ([0-9a-f]+)").Groups[1].Value;
 
+    /// <summary>The admin client secret the host generated and printed once at its first start.</summary>
+    public string AdminClientSecret =>
+        System.Text.RegularExpressions.Regex.Match(Output, @"-d client_id=perspective-admin -d client_secret=(\S+)").Groups[1].Value;
+
     public string Output
     {
         get
