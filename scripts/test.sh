@@ -57,6 +57,10 @@ status=0
 dotnet test Perspective.Platform.sln -c "$configuration" --no-build -nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
 
+# The benchmark harness in its smoke configuration (a few hundred requests), so it never rots.
+echo "== benchmark smoke run"
+dotnet run -c "$configuration" --no-build --project bench/Perspective.Bench -- --smoke || status=$?
+
 # One closing line over every suite, counted from the result files.
 count() {
   cat "$results"/*.trx 2>/dev/null | grep -o "<Counters [^>]*" | grep -o " $1=\"[0-9]*\"" | tr -dc '0-9\n' |

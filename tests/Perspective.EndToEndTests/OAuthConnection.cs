@@ -7,19 +7,20 @@ using System.Text.RegularExpressions;
 namespace Perspective.EndToEndTests;
 
 /// <summary>
-/// Connects an app through the real host's OAuth flow, as an MCP client and its user would:
+/// Connects an app through a real host's OAuth flow, as an MCP client and its user would:
 /// registration, sign-in, consent, code exchange. Returns the app's access token.
+/// (Also compiled into the benchmark harness, which needs the same token.)
 /// </summary>
 public static partial class OAuthConnection
 {
     private const string Redirect = "http://127.0.0.1:47555/callback";
 
-    public static async Task<string> ConnectAsync(HostProcess host, string clientName, string email, string password)
+    public static async Task<string> ConnectAsync(string baseUrl, string clientName, string email, string password)
     {
         var cookies = new CookieContainer();
         using var http = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies, AllowAutoRedirect = false })
         {
-            BaseAddress = new Uri(host.BaseUrl),
+            BaseAddress = new Uri(baseUrl),
             Timeout = TimeSpan.FromSeconds(30),
         };
 
@@ -31,7 +32,7 @@ public static partial class OAuthConnection
         var verifier = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var challenge = System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         var authorize = $"/connect/authorize?response_type=code&client_id={clientId}&redirect_uri={Uri.EscapeDataString(Redirect)}" +
-                        $"&scope=mcp&state=e2e&code_challenge={challenge}&code_challenge_method=S256&resource={Uri.EscapeDataString(host.BaseUrl + "/mcp")}";
+                        $"&scope=mcp&state=e2e&code_challenge={challenge}&code_challenge_method=S256&resource={Uri.EscapeDataString(baseUrl + "/mcp")}";
 
         var login = await http.GetStringAsync("/account/login");
         using (await http.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>

@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Perspective.Identity.Access;
@@ -52,10 +51,7 @@ public sealed class McpKeyAuthenticationHandler(
 
     private async Task<AuthenticateResult> AuthenticateKeyAsync(byte[] hash)
     {
-        var key = await db.McpKeys.AsNoTracking()
-            .Where(k => k.TokenHash == hash)
-            .Select(k => new { k.Id, k.UserId, k.LastUsedTime, Workspaces = k.Workspaces.Select(w => w.WorkspaceId).ToList() })
-            .SingleOrDefaultAsync(Context.RequestAborted);
+        var key = await CredentialLookup.FindKeyAsync(db, hash, Context.RequestAborted);
         if (key is null)
         {
             return AuthenticateResult.Fail("The MCP key does not exist or was deleted.");
@@ -68,10 +64,7 @@ public sealed class McpKeyAuthenticationHandler(
 
     private async Task<AuthenticateResult> AuthenticateLegacyTokenAsync(byte[] hash)
     {
-        var legacy = await db.LegacyTokens.AsNoTracking()
-            .Where(t => t.TokenHash == hash)
-            .Select(t => new { t.UserId, t.LastUsedTime })
-            .SingleOrDefaultAsync(Context.RequestAborted);
+        var legacy = await CredentialLookup.FindLegacyTokenAsync(db, hash, Context.RequestAborted);
         if (legacy is null)
         {
             return AuthenticateResult.Fail("The legacy token does not exist or was revoked.");

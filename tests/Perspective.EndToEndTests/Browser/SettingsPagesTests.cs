@@ -116,7 +116,7 @@ public sealed partial class SettingsPagesTests(HostProcess host, BrowserFixture 
     [Fact]
     public async Task Disconnecting_an_app_connected_through_oauth_cuts_it_off()
     {
-        var accessToken = await OAuthConnection.ConnectAsync(host, "Browser test app", Email, Password);
+        var accessToken = await OAuthConnection.ConnectAsync(host.BaseUrl, "Browser test app", Email, Password);
         Assert.Equal(HttpStatusCode.OK, await McpRequests.ToolsListStatusAsync(host.BaseUrl, accessToken));
         var page = await SignedInPageAsync("/w/acme-research/settings/connected-apps");
         var card = page.GetByRole(AriaRole.Article, new() { Name = "Connected app Browser test app" });
