@@ -92,11 +92,11 @@ public static partial class LoadDriver
         var text = new StringBuilder();
         text.AppendLine(smoke ? "Smoke run (a few hundred requests; the numbers mean nothing):" : $"Load run on {Environment.ProcessorCount} cores:");
         text.AppendLine();
-        text.AppendLine("| scenario | clients | requests | errors | requests/s | p50 ms | p99 ms | allocated B/request (host) | DB writes/request |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| scenario | clients | requests | errors | requests/s | p50 ms | p99 ms | allocated B/request (host) | SQL commands/request | DB writes/request |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Clients} | {r.Requests} | {r.Errors} | {r.RequestsPerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.BytesPerRequest:F0} | {r.WritesPerRequest:F3} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Clients} | {r.Requests} | {r.Errors} | {r.RequestsPerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.BytesPerRequest:F0} | {r.CommandsPerRequest:F2} | {r.WritesPerRequest:F3} |");
         }
 
         var anonymous = Rps(results, "Anonymous MCP");

@@ -5,7 +5,8 @@ namespace Perspective.Bench;
 
 /// <summary>One scenario's numbers.</summary>
 public sealed record ScenarioResult(
-    string Name, int Clients, long Requests, long Errors, double RequestsPerSecond, double P50Ms, double P99Ms, double BytesPerRequest, double WritesPerRequest);
+    string Name, int Clients, long Requests, long Errors, double RequestsPerSecond, double P50Ms, double P99Ms, double BytesPerRequest,
+    double CommandsPerRequest, double WritesPerRequest);
 
 /// <summary>How long and how hard a scenario runs.</summary>
 public sealed record LoadShape(int Clients, TimeSpan Warmup, TimeSpan Duration, long MaxRequests);
@@ -38,6 +39,7 @@ public sealed class LoadRunner(HttpClient stats)
             Percentile(sorted, 0.50),
             Percentile(sorted, 0.99),
             (after.AllocatedBytes - before.AllocatedBytes) / (double)Math.Max(1, requests),
+            (after.Commands - before.Commands) / (double)Math.Max(1, requests),
             (after.Writes - before.Writes) / (double)Math.Max(1, requests));
     }
 
@@ -75,7 +77,7 @@ public sealed class LoadRunner(HttpClient stats)
             }
         });
         await Task.WhenAll(workers);
-        return (Math.Min(Interlocked.Read(ref requests), maxRequests) - 0, errors);
+        return (Math.Min(Interlocked.Read(ref requests), maxRequests), errors);
     }
 
     private async Task<BenchStats> StatsAsync() =>

@@ -4,6 +4,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Perspective.Identity.Storage;
 using Perspective.Keys.Authentication;
 using Perspective.Keys.Storage;
@@ -34,7 +35,7 @@ public class TokenBenchmarks
 public class KeyLookupBenchmarks
 {
     private string directory = "";
-    private DbContextOptions<KeysDataContext> options = null!;
+    private PooledDbContextFactory<KeysDataContext> contexts = null!;
     private byte[] hash = [];
 
     [Params(1_000, 1_000_000)]
@@ -46,13 +47,15 @@ public class KeyLookupBenchmarks
         directory = Directory.CreateTempSubdirectory("perspective-lookup-").FullName;
         var settings = new PlatformDatabaseSettings(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory, "lookup.db")}");
         hash = await KeyTable.FillAsync(settings, StoredKeys);
-        options = new DbContextOptionsBuilder<KeysDataContext>().UsePlatformDatabase(settings, KeysDataContext.MigrationsHistoryTable).Options;
+        // Pooled, as the host registers it.
+        contexts = new PooledDbContextFactory<KeysDataContext>(
+            new DbContextOptionsBuilder<KeysDataContext>().UsePlatformDatabase(settings, KeysDataContext.MigrationsHistoryTable).Options);
     }
 
     [Benchmark]
     public async Task<KeyCredential?> FindKeyByHash()
     {
-        await using var db = new KeysDataContext(options);
+        await using var db = contexts.CreateDbContext();
         return await CredentialLookup.FindKeyAsync(db, hash, CancellationToken.None);
     }
 

@@ -32,7 +32,7 @@ public static class IdentityModule
     {
         builder.Services.AddSingleton(PlatformDatabaseSettings.From(builder.Configuration, builder.Environment));
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddDbContext<IdentityDataContext>((services, options) => options.UsePlatformDatabase(
+        builder.Services.AddDbContextPool<IdentityDataContext>((services, options) => options.UsePlatformDatabase(
             services.GetRequiredService<PlatformDatabaseSettings>(), IdentityDataContext.MigrationsHistoryTable));
 
         builder.Services

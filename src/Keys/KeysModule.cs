@@ -19,7 +19,7 @@ public static class KeysModule
 {
     public static IHostApplicationBuilder AddKeysModule(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddDbContext<KeysDataContext>((services, options) => options.UsePlatformDatabase(
+        builder.Services.AddDbContextPool<KeysDataContext>((services, options) => options.UsePlatformDatabase(
             services.GetRequiredService<PlatformDatabaseSettings>(), KeysDataContext.MigrationsHistoryTable));
         builder.Services.AddOptions<McpKeyOptions>()
             .Bind(builder.Configuration.GetSection("Keys"))

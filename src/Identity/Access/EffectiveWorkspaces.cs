@@ -15,6 +15,21 @@ public sealed record ReachableWorkspace(Guid Id, string Slug, string Name, Membe
 /// </summary>
 public sealed class EffectiveWorkspaces(IdentityDataContext db)
 {
+    // Compiled once: this runs on every MCP request (see bench/ for what that saves).
+    private static readonly Func<IdentityDataContext, string, IAsyncEnumerable<ReachableWorkspace>> AllOfMember =
+        EF.CompileAsyncQuery((IdentityDataContext db, string userId) =>
+            db.Memberships.AsNoTracking()
+                .Where(m => m.UserId == userId)
+                .OrderBy(m => m.Workspace!.Name).ThenBy(m => m.Workspace!.Slug)
+                .Select(m => new ReachableWorkspace(m.WorkspaceId, m.Workspace!.Slug, m.Workspace.Name, m.Role)));
+
+    private static readonly Func<IdentityDataContext, string, List<Guid>, IAsyncEnumerable<ReachableWorkspace>> ScopedOfMember =
+        EF.CompileAsyncQuery((IdentityDataContext db, string userId, List<Guid> scope) =>
+            db.Memberships.AsNoTracking()
+                .Where(m => m.UserId == userId && scope.Contains(m.WorkspaceId))
+                .OrderBy(m => m.Workspace!.Name).ThenBy(m => m.Workspace!.Slug)
+                .Select(m => new ReachableWorkspace(m.WorkspaceId, m.Workspace!.Slug, m.Workspace.Name, m.Role)));
+
     public async Task<IReadOnlyList<ReachableWorkspace>> ResolveAsync(ClaimsPrincipal caller, CancellationToken cancellationToken)
     {
         var userId = caller.UserId();
@@ -23,16 +38,16 @@ public sealed class EffectiveWorkspaces(IdentityDataContext db)
             return [];
         }
 
-        var memberships = db.Memberships.AsNoTracking().Where(m => m.UserId == userId);
-        if (!caller.HasClaim(c => c.Type == McpClaims.AllWorkspaces))
+        var query = caller.HasClaim(c => c.Type == McpClaims.AllWorkspaces)
+            ? AllOfMember(db, userId)
+            : ScopedOfMember(db, userId, caller.FindAll(McpClaims.Workspace).Select(c => Guid.TryParse(c.Value, out var id) ? id : Guid.Empty).ToList());
+
+        var reachable = new List<ReachableWorkspace>();
+        await foreach (var workspace in query.WithCancellation(cancellationToken))
         {
-            var scope = caller.FindAll(McpClaims.Workspace).Select(c => Guid.TryParse(c.Value, out var id) ? id : Guid.Empty).ToList();
-            memberships = memberships.Where(m => scope.Contains(m.WorkspaceId));
+            reachable.Add(workspace);
         }
 
-        return await memberships
-            .OrderBy(m => m.Workspace!.Name).ThenBy(m => m.Workspace!.Slug)
-            .Select(m => new ReachableWorkspace(m.WorkspaceId, m.Workspace!.Slug, m.Workspace.Name, m.Role))
-            .ToListAsync(cancellationToken);
+        return reachable;
     }
 }

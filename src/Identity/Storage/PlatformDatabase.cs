@@ -12,6 +12,10 @@ public static class PlatformDatabase
     /// <summary>How long a SQLite statement waits for another writer before failing.</summary>
     public static readonly TimeSpan SqliteBusyTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Configures a module's DbContext. Modules register their contexts pooled: a context is
+    /// created on every request, and pooling keeps that from dominating the request's cost.
+    /// </summary>
     public static TBuilder UsePlatformDatabase<TBuilder>(
         this TBuilder options, PlatformDatabaseSettings settings, string migrationsHistoryTable)
         where TBuilder : DbContextOptionsBuilder

@@ -12,7 +12,7 @@ public static class AdminModule
 
     public static IHostApplicationBuilder AddAdminModule(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddDbContext<AdminDataContext>((services, options) => options.UsePlatformDatabase(
+        builder.Services.AddDbContextPool<AdminDataContext>((services, options) => options.UsePlatformDatabase(
             services.GetRequiredService<PlatformDatabaseSettings>(), AdminDataContext.MigrationsHistoryTable));
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<AdminClient>();

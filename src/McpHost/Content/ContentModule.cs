@@ -8,7 +8,7 @@ public static class ContentModule
 {
     public static IHostApplicationBuilder AddWorkspaceContent(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddDbContext<ContentDataContext>((services, options) => options.UsePlatformDatabase(
+        builder.Services.AddDbContextPool<ContentDataContext>((services, options) => options.UsePlatformDatabase(
             services.GetRequiredService<PlatformDatabaseSettings>(), ContentDataContext.MigrationsHistoryTable));
         builder.Services.AddScoped<WorkspaceContent>();
         builder.Services.AddScoped<DemoContentSeed>();
