@@ -191,7 +191,7 @@ public sealed class AdminServiceTests(PlatformFactory factory) : IClassFixture<P
         Assert.Equal($"pmk_…{token[^4..]}", key.MaskedToken);
         await admin.RevokeMcpKeyAsync(new RevokeMcpKeyRequest { KeyId = key.Id });
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await McpStatusAsync(token));
+        Assert.Equal(HttpStatusCode.Unauthorized, await McpTestClient.StatusAsync(factory, $"Bearer {token}"));
         Assert.Equal(StatusCode.NotFound, (await FailsAsync(admin.RevokeMcpKeyAsync(new RevokeMcpKeyRequest { KeyId = key.Id }))).StatusCode);
         Assert.Equal(StatusCode.NotFound, (await FailsAsync(admin.ListUserMcpKeysAsync(new ListUserMcpKeysRequest { UserId = "nobody" }))).StatusCode);
     }
@@ -217,7 +217,7 @@ public sealed class AdminServiceTests(PlatformFactory factory) : IClassFixture<P
         var app = (await admin.ListUserConnectedAppsAsync(new ListUserConnectedAppsRequest { UserId = demo.Id })).ConnectedApps.Single(a => a.ClientId == clientId);
         await admin.DisconnectConnectedAppAsync(new DisconnectConnectedAppRequest { UserId = demo.Id, ConnectedAppId = app.Id });
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await McpStatusAsync(accessToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, await McpTestClient.StatusAsync(factory, $"Bearer {accessToken}"));
     }
 
     [Fact]
@@ -302,19 +302,6 @@ public sealed class AdminServiceTests(PlatformFactory factory) : IClassFixture<P
         return (created.Token, workspaces);
     }
 
-    private async Task<HttpStatusCode> McpStatusAsync(string bearer)
-    {
-        using var http = factory.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
-        {
-            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", System.Text.Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("Accept", "application/json, text/event-stream");
-        request.Headers.Add("MCP-Protocol-Version", "2025-06-18");
-        request.Headers.Add("Authorization", $"Bearer {bearer}");
-        using var response = await http.SendAsync(request);
-        return response.StatusCode;
-    }
 
     private static async Task<RpcException> FailsAsync<T>(AsyncUnaryCall<T> call) =>
         await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);

@@ -166,7 +166,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
 
         await user.Keys.DeleteMcpKeyAsync(new DeleteMcpKeyRequest { KeyId = created.McpKey.Id });
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await ToolsListStatusAsync(created.Token));
+        Assert.Equal(HttpStatusCode.Unauthorized, await McpTestClient.StatusAsync(factory, $"Bearer {created.Token}"));
         await Assert.ThrowsAnyAsync<Exception>(() => client.CallToolAsync("workspace_list").AsTask());
     }
 
@@ -206,7 +206,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
 
         await user.Keys.RevokeLegacyTokenAsync(new RevokeLegacyTokenRequest());
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await ToolsListStatusAsync(legacyToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, await McpTestClient.StatusAsync(factory, $"Bearer {legacyToken}"));
     }
 
     [Theory]
@@ -217,7 +217,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
     public async Task Missing_or_bad_credentials_get_401_pointing_at_the_resource_metadata(string? authorization, bool credentialPresented)
     {
         using var http = factory.CreateClient();
-        using var request = ToolsListRequest(authorization);
+        using var request = McpTestClient.ToolsListRequest(authorization);
 
         using var response = await http.SendAsync(request);
 
@@ -231,7 +231,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
     [Fact]
     public async Task A_well_formed_key_that_was_never_issued_is_refused()
     {
-        var status = await ToolsListStatusAsync(McpKeyToken.Generate());
+        var status = await McpTestClient.StatusAsync(factory, $"Bearer {McpKeyToken.Generate()}");
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
     }
@@ -308,7 +308,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
         {
-            using var response = await http.SendAsync(ToolsListRequest($"Bearer {bad}"));
+            using var response = await http.SendAsync(McpTestClient.ToolsListRequest($"Bearer {bad}"));
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
@@ -316,7 +316,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
             }
         }
 
-        using var valid = await http.SendAsync(ToolsListRequest($"Bearer {token}"));
+        using var valid = await http.SendAsync(McpTestClient.ToolsListRequest($"Bearer {token}"));
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
         Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
     }
@@ -364,29 +364,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
         return await scope.ServiceProvider.GetRequiredService<KeysDataContext>().McpKeys.Where(k => k.Id == keyId).Select(k => k.LastUsedTime).SingleAsync();
     }
 
-    private async Task<HttpStatusCode> ToolsListStatusAsync(string token)
-    {
-        using var http = factory.CreateClient();
-        using var response = await http.SendAsync(ToolsListRequest($"Bearer {token}"));
-        return response.StatusCode;
-    }
 
-    private static HttpRequestMessage ToolsListRequest(string? authorization)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
-        {
-            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        request.Headers.Add("MCP-Protocol-Version", "2025-06-18");
-        if (authorization is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Authorization", authorization);
-        }
-
-        return request;
-    }
 
     private static IEnumerable<string?> Slugs(JsonElement workspaceList) =>
         workspaceList.GetProperty("workspaces").EnumerateArray().Select(w => w.GetProperty("slug").GetString());

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using ModelContextProtocol.Client;
@@ -19,6 +22,31 @@ public static class McpTestClient
             },
             host.CreateClient());
         return await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = protocolVersion });
+    }
+
+    /// <summary>The HTTP status of a bare tools/list request with <paramref name="authorization"/> (null: no header).</summary>
+    public static async Task<HttpStatusCode> StatusAsync(WebApplicationFactory<Program> host, string? authorization)
+    {
+        using var http = host.CreateClient();
+        using var response = await http.SendAsync(ToolsListRequest(authorization));
+        return response.StatusCode;
+    }
+
+    public static HttpRequestMessage ToolsListRequest(string? authorization)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        request.Headers.Add("MCP-Protocol-Version", "2025-06-18");
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        return request;
     }
 
     /// <summary>Calls a tool that must succeed and returns its JSON result.</summary>

@@ -319,7 +319,7 @@ public sealed class OAuthTests(PlatformFactory factory) : IClassFixture<Platform
 
         await apps.DisconnectConnectedAppAsync(new DisconnectConnectedAppRequest { ConnectedAppId = app.Id });
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await McpStatusAsync(accessToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, await McpTestClient.StatusAsync(factory, $"Bearer {accessToken}"));
         Assert.Equal("invalid_grant", (await oauth.RefreshAsync(clientId, refresh)).Body.GetProperty("error").GetString());
         Assert.DoesNotContain((await apps.ListConnectedAppsAsync(new ListConnectedAppsRequest())).ConnectedApps, a => a.Id == app.Id);
         var again = await Assert.ThrowsAsync<RpcException>(() => apps.DisconnectConnectedAppAsync(new DisconnectConnectedAppRequest { ConnectedAppId = app.Id }).ResponseAsync);
@@ -340,7 +340,7 @@ public sealed class OAuthTests(PlatformFactory factory) : IClassFixture<Platform
 
         Assert.DoesNotContain(listed.ConnectedApps, a => a.Id == appId);
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, await McpStatusAsync(accessToken));
+        Assert.Equal(HttpStatusCode.OK, await McpTestClient.StatusAsync(factory, $"Bearer {accessToken}"));
     }
 
     [Fact]
@@ -391,7 +391,7 @@ public sealed class OAuthTests(PlatformFactory factory) : IClassFixture<Platform
 
         var keys = new McpKeyService.McpKeyServiceClient(factory.CreateGrpcChannel());
         await keys.ListMcpKeysAsync(new ListMcpKeysRequest(), new Grpc.Core.Metadata { { "authorization", $"Bearer {managementToken}" } });
-        Assert.Equal(HttpStatusCode.Unauthorized, await McpStatusAsync(managementToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, await McpTestClient.StatusAsync(factory, $"Bearer {managementToken}"));
     }
 
     [Fact]
@@ -465,19 +465,6 @@ public sealed class OAuthTests(PlatformFactory factory) : IClassFixture<Platform
 
     private Task<CookieContainer> DemoSessionAsync() => factory.SignInAsync(DemoSeed.DemoEmail, DemoSeed.DemoPassword);
 
-    private async Task<HttpStatusCode> McpStatusAsync(string accessToken)
-    {
-        using var http = factory.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
-        {
-            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("Accept", "application/json, text/event-stream");
-        request.Headers.Add("MCP-Protocol-Version", "2025-06-18");
-        request.Headers.Add("Authorization", $"Bearer {accessToken}");
-        using var response = await http.SendAsync(request);
-        return response.StatusCode;
-    }
 
     private static IEnumerable<string?> Strings(JsonElement metadata, string name) =>
         metadata.GetProperty(name).EnumerateArray().Select(v => v.GetString());

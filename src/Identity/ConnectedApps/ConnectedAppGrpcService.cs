@@ -1,4 +1,3 @@
-using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Perspective.Connectedapps.V1;
@@ -18,16 +17,7 @@ internal sealed class ConnectedAppGrpcService(ConnectedAppDirectory apps) : Conn
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
         var position = Paging.DecodeToken(request.PageToken, AppsList, positionLength: 2);
         var userId = context.RequireUserId();
-        ConnectedAppCursor? after = null;
-        if (position is not null)
-        {
-            if (!long.TryParse(position[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks > DateTime.MaxValue.Ticks)
-            {
-                GrpcErrors.InvalidArgument("page_token is not valid. Pass the next_page_token of the previous response unchanged, or leave it empty for the first page.");
-            }
-
-            after = new ConnectedAppCursor(new DateTime(ticks, DateTimeKind.Utc), position[1]);
-        }
+        var after = position is null ? null : new ConnectedAppCursor(Paging.DecodeTime(position[0]), position[1]);
 
         var page = await apps.ListAsync(userId, after, pageSize + 1, context.CancellationToken);
         var response = new ListConnectedAppsResponse();
@@ -35,7 +25,7 @@ internal sealed class ConnectedAppGrpcService(ConnectedAppDirectory apps) : Conn
         if (page.Count > pageSize)
         {
             var last = page[pageSize - 1];
-            response.NextPageToken = Paging.EncodeToken(AppsList, last.ConnectTime.Ticks.ToString(CultureInfo.InvariantCulture), last.Id);
+            response.NextPageToken = Paging.EncodeToken(AppsList, Paging.EncodeTime(last.ConnectTime), last.Id);
         }
 
         return response;

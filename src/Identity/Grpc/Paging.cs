@@ -11,6 +11,9 @@ namespace Perspective.Identity.Grpc;
 /// </summary>
 public static class Paging
 {
+    private const string InvalidToken =
+        "page_token is not valid. Pass the next_page_token of the previous response unchanged, or leave it empty for the first page.";
+
     /// <summary>Validates <paramref name="requested"/>: 0 means the default, above the maximum is clamped, negative is refused.</summary>
     public static int PageSize(int requested, int defaultSize, int maxSize)
     {
@@ -33,11 +36,21 @@ public static class Paging
     {
         if (!TryDecodeToken(token, list, positionLength, out var position))
         {
-            GrpcErrors.InvalidArgument("page_token is not valid. Pass the next_page_token of the previous response unchanged, or leave it empty for the first page.");
+            GrpcErrors.InvalidArgument(InvalidToken);
         }
 
         return position;
     }
+
+    /// <summary>A time position written by <see cref="EncodeToken"/> as UTC ticks; INVALID_ARGUMENT when it is not one.</summary>
+    public static DateTime DecodeTime(string position) =>
+        long.TryParse(position, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks) &&
+        ticks <= DateTime.MaxValue.Ticks
+            ? new DateTime(ticks, DateTimeKind.Utc)
+            : throw GrpcErrors.Rpc(global::Grpc.Core.StatusCode.InvalidArgument, InvalidToken);
+
+    /// <summary>The UTC ticks of <paramref name="time"/>, as a page token position.</summary>
+    public static string EncodeTime(DateTime time) => time.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>False for a token this list did not issue; <paramref name="position"/> is null for an empty token.</summary>
     public static bool TryDecodeToken(string? token, string list, int positionLength, out string[]? position)

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Configuration;
@@ -41,7 +40,7 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
         var position = Paging.DecodeToken(request.PageToken, KeysList, positionLength: 2);
         var userId = context.RequireUserId();
 
-        var after = position is null ? null : new McpKeyCursor(ParseTicks(position[0]), position[1]);
+        var after = position is null ? null : new McpKeyCursor(Paging.DecodeTime(position[0]), position[1]);
         var page = await keys.ListAsync(userId, after, pageSize + 1, context.CancellationToken);
 
         var response = new ListMcpKeysResponse();
@@ -49,7 +48,7 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
         if (page.Count > pageSize)
         {
             var last = page[pageSize - 1];
-            response.NextPageToken = Paging.EncodeToken(KeysList, last.CreateTime.Ticks.ToString(CultureInfo.InvariantCulture), last.Id);
+            response.NextPageToken = Paging.EncodeToken(KeysList, Paging.EncodeTime(last.CreateTime), last.Id);
         }
 
         return response;
@@ -117,11 +116,6 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
     private static bool IsKeyId(string value) =>
         value.Length == 32 && value.All(char.IsAsciiHexDigitLower);
 
-    private static DateTime ParseTicks(string value) =>
-        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks
-            ? new DateTime(ticks, DateTimeKind.Utc)
-            : throw GrpcErrors.Rpc(StatusCode.InvalidArgument,
-                "page_token is not valid. Pass the next_page_token of the previous response unchanged, or leave it empty for the first page.");
 
     [DoesNotReturn]
     private static void NoLegacyToken() =>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Identity;
@@ -140,7 +139,7 @@ internal sealed class AdminGrpcService(
         var position = Paging.DecodeToken(request.PageToken, list, positionLength: 2);
         await RequireUserAsync(request.UserId);
 
-        var after = position is null ? null : new McpKeyCursor(Ticks(position[0]), position[1]);
+        var after = position is null ? null : new McpKeyCursor(Paging.DecodeTime(position[0]), position[1]);
         var page = await keys.ListAsync(request.UserId, after, pageSize + 1, context.CancellationToken);
         var response = new ListUserMcpKeysResponse();
         response.McpKeys.AddRange(page.Take(pageSize).Select(k =>
@@ -156,7 +155,7 @@ internal sealed class AdminGrpcService(
         if (page.Count > pageSize)
         {
             var last = page[pageSize - 1];
-            response.NextPageToken = Paging.EncodeToken(list, last.CreateTime.Ticks.ToString(CultureInfo.InvariantCulture), last.Id);
+            response.NextPageToken = Paging.EncodeToken(list, Paging.EncodeTime(last.CreateTime), last.Id);
         }
 
         await AuditAsync(context, "ListUserMcpKeys", $"user:{request.UserId}");
@@ -193,7 +192,7 @@ internal sealed class AdminGrpcService(
         var position = Paging.DecodeToken(request.PageToken, list, positionLength: 2);
         await RequireUserAsync(request.UserId);
 
-        var after = position is null ? null : new ConnectedAppCursor(Ticks(position[0]), position[1]);
+        var after = position is null ? null : new ConnectedAppCursor(Paging.DecodeTime(position[0]), position[1]);
         var page = await apps.ListAsync(request.UserId, after, pageSize + 1, context.CancellationToken);
         var response = new ListUserConnectedAppsResponse();
         response.ConnectedApps.AddRange(page.Take(pageSize).Select(a =>
@@ -208,7 +207,7 @@ internal sealed class AdminGrpcService(
         if (page.Count > pageSize)
         {
             var last = page[pageSize - 1];
-            response.NextPageToken = Paging.EncodeToken(list, last.ConnectTime.Ticks.ToString(CultureInfo.InvariantCulture), last.Id);
+            response.NextPageToken = Paging.EncodeToken(list, Paging.EncodeTime(last.ConnectTime), last.Id);
         }
 
         await AuditAsync(context, "ListUserConnectedApps", $"user:{request.UserId}");
@@ -232,7 +231,7 @@ internal sealed class AdminGrpcService(
         const string list = "audit";
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
         var position = Paging.DecodeToken(request.PageToken, list, positionLength: 2);
-        var after = position is null ? null : new AuditCursor(Ticks(position[0]), position[1]);
+        var after = position is null ? null : new AuditCursor(Paging.DecodeTime(position[0]), position[1]);
 
         var page = await audit.ListAsync(after, pageSize + 1, context.CancellationToken);
         var response = new ListAuditEventsResponse();
@@ -243,7 +242,7 @@ internal sealed class AdminGrpcService(
         if (page.Count > pageSize)
         {
             var last = page[pageSize - 1];
-            response.NextPageToken = Paging.EncodeToken(list, last.Time.Ticks.ToString(CultureInfo.InvariantCulture), last.Id);
+            response.NextPageToken = Paging.EncodeToken(list, Paging.EncodeTime(last.Time), last.Id);
         }
 
         return response;
@@ -263,11 +262,6 @@ internal sealed class AdminGrpcService(
     private static Guid WorkspaceId(string value) =>
         Guid.TryParse(value, out var id) ? id : throw GrpcErrors.Rpc(StatusCode.NotFound, "No workspace has that id. ListWorkspaces shows the ids.");
 
-    private static DateTime Ticks(string value) =>
-        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks
-            ? new DateTime(ticks, DateTimeKind.Utc)
-            : throw GrpcErrors.Rpc(StatusCode.InvalidArgument,
-                "page_token is not valid. Pass the next_page_token of the previous response unchanged, or leave it empty for the first page.");
 
     private static async Task<T> RuleAsync<T>(Func<Task<T>> action)
     {

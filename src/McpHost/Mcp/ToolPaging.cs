@@ -44,6 +44,6 @@ public static class ToolPaging
 
         var (time, id) = position(page[pageSize - 1]);
         page.RemoveAt(pageSize);
-        return Paging.EncodeToken(list, time.Ticks.ToString(CultureInfo.InvariantCulture), id);
+        return Paging.EncodeToken(list, Paging.EncodeTime(time), id);
     }
 }
