@@ -19,16 +19,7 @@ public static class GrpcErrors
     public static void NotFound(string message) => throw Rpc(StatusCode.NotFound, message);
 
     [DoesNotReturn]
-    public static void PermissionDenied(string message) => throw Rpc(StatusCode.PermissionDenied, message);
-
-    [DoesNotReturn]
     public static void AlreadyExists(string message) => throw Rpc(StatusCode.AlreadyExists, message);
-
-    [DoesNotReturn]
-    public static void FailedPrecondition(string message) => throw Rpc(StatusCode.FailedPrecondition, message);
-
-    [DoesNotReturn]
-    public static void ResourceExhausted(string message) => throw Rpc(StatusCode.ResourceExhausted, message);
 
     public static RpcException Rpc(StatusCode code, string message) => new(new Status(code, message));
 
