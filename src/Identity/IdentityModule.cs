@@ -10,6 +10,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
 using Perspective.Identity.Accounts;
 using Perspective.Identity.ConnectedApps;
 using OpenIddict.Abstractions;
@@ -18,6 +20,7 @@ using Perspective.Identity.OAuth;
 using Perspective.Identity.Seeding;
 using Perspective.Identity.Storage;
 using Perspective.Identity.Workspaces;
+using Perspective.Identity.Storage.Postgres;
 
 namespace Perspective.Identity;
 
@@ -32,8 +35,7 @@ public static class IdentityModule
     {
         builder.Services.AddSingleton(PlatformDatabaseSettings.From(builder.Configuration, builder.Environment));
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddDbContextPool<IdentityDataContext>((services, options) => options.UsePlatformDatabase(
-            services.GetRequiredService<PlatformDatabaseSettings>(), IdentityDataContext.MigrationsHistoryTable));
+        builder.AddPlatformDbContext<IdentityDataContext, PostgresIdentityDataContext>(IdentityDataContext.MigrationsHistoryTable);
 
         builder.Services
             .AddIdentity<PlatformUser, IdentityRole>(options =>
@@ -105,6 +107,17 @@ public static class IdentityModule
         var db = scope.ServiceProvider.GetRequiredService<IdentityDataContext>();
         await db.Database.MigrateAsync(cancellationToken);
         await PlatformDatabase.PrepareAsync(db, cancellationToken);
+    }
+
+    /// <summary>
+    /// Loads the keys every host shares from the database, creating them if this is the first host:
+    /// the OAuth signing and encryption keys and the data-protection key ring (cookies, antiforgery).
+    /// Run under the startup lock so that hosts starting together agree on one set.
+    /// </summary>
+    public static void LoadSharedKeys(this IServiceProvider services)
+    {
+        _ = services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue;
+        services.GetRequiredService<IDataProtectionProvider>().CreateProtector("Perspective.Startup").Protect([0]);
     }
 
     // gRPC callers cannot follow a redirect to an HTML page: they get a gRPC status with a message instead.

@@ -11,6 +11,7 @@ using Perspective.Keys.Management;
 using Perspective.Keys.Seeding;
 using Perspective.Keys.Storage;
 using Perspective.Keys.Usage;
+using Perspective.Keys.Storage.Postgres;
 
 namespace Perspective.Keys;
 
@@ -19,8 +20,7 @@ public static class KeysModule
 {
     public static IHostApplicationBuilder AddKeysModule(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddDbContextPool<KeysDataContext>((services, options) => options.UsePlatformDatabase(
-            services.GetRequiredService<PlatformDatabaseSettings>(), KeysDataContext.MigrationsHistoryTable));
+        builder.AddPlatformDbContext<KeysDataContext, PostgresKeysDataContext>(KeysDataContext.MigrationsHistoryTable);
         builder.Services.AddOptions<McpKeyOptions>()
             .Bind(builder.Configuration.GetSection("Keys"))
             .Validate(options => options.MaxKeysPerUser > 0, "Keys:MaxKeysPerUser must be a positive number.")

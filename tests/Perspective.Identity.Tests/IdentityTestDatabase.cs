@@ -5,14 +5,20 @@ using Microsoft.Extensions.DependencyInjection;
 using Perspective.Identity.Accounts;
 using Perspective.Identity.Seeding;
 using Perspective.Identity.Storage;
+using Perspective.Identity.Storage.Postgres;
 using Perspective.Identity.Workspaces;
+using Perspective.Tests.Shared;
 
 namespace Perspective.Identity.Tests;
 
-/// <summary>A migrated in-memory SQLite database with the Identity module's services, one per test.</summary>
+/// <summary>
+/// A migrated database with the Identity module's services, one per test: in-memory SQLite, or a
+/// fresh PostgreSQL database when the suite runs on PostgreSQL (<see cref="TestDatabaseServer"/>).
+/// </summary>
 public sealed class IdentityTestDatabase : IAsyncLifetime
 {
     private readonly SqliteConnection connection = new("Data Source=:memory:");
+    private readonly string postgresDatabase = $"identity_tests_{Guid.NewGuid():N}";
     private ServiceProvider? services;
     private AsyncServiceScope scope;
 
@@ -24,11 +30,22 @@ public sealed class IdentityTestDatabase : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await connection.OpenAsync();
         var collection = new ServiceCollection();
         collection.AddLogging();
         collection.AddSingleton(TimeProvider.System);
-        collection.AddDbContext<IdentityDataContext>(options => options.UseSqlite(connection));
+        if (TestDatabaseServer.Provider == DatabaseProvider.Postgres)
+        {
+            TestDatabaseServer.CreatePostgresDatabase(postgresDatabase);
+            var settings = new PlatformDatabaseSettings(DatabaseProvider.Postgres, TestDatabaseServer.PostgresConnectionString(postgresDatabase));
+            collection.AddDbContext<IdentityDataContext, PostgresIdentityDataContext>(options =>
+                options.UsePlatformDatabase(settings, IdentityDataContext.MigrationsHistoryTable));
+        }
+        else
+        {
+            await connection.OpenAsync();
+            collection.AddDbContext<IdentityDataContext>(options => options.UseSqlite(connection));
+        }
+
         collection.AddIdentityCore<PlatformUser>().AddEntityFrameworkStores<IdentityDataContext>();
         collection.AddScoped<WorkspaceDirectory>();
         collection.AddScoped<DemoSeed>();
@@ -54,5 +71,9 @@ public sealed class IdentityTestDatabase : IAsyncLifetime
         }
 
         await connection.DisposeAsync();
+        if (TestDatabaseServer.Provider == DatabaseProvider.Postgres)
+        {
+            TestDatabaseServer.DropPostgresDatabase(postgresDatabase);
+        }
     }
 }

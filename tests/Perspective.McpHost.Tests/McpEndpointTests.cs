@@ -292,8 +292,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(dataDirectory, recursive: true);
+            TestDatabase.Delete(dataDirectory);
         }
     }
 

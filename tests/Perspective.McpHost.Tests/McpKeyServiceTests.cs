@@ -83,8 +83,8 @@ public sealed class McpKeyServiceTests(PlatformFactory factory) : IClassFixture<
             Assert.Equal(TokenHashing.Hash(created.Token), stored.TokenHash);
         }
 
-        var bytes = DatabaseFiles().SelectMany(File.ReadAllBytes).ToArray();
-        Assert.True(bytes.AsSpan().IndexOf(TokenHashing.Hash(created.Token)) >= 0, "The hash should be stored.");
+        var (bytes, storedHash) = await StoredDataAsync(TokenHashing.Hash(created.Token));
+        Assert.True(bytes.AsSpan().IndexOf(storedHash) >= 0, "The hash should be stored.");
         Assert.True(bytes.AsSpan().IndexOf(Encoding.ASCII.GetBytes(created.Token[4..20])) < 0, "The token must not be stored.");
     }
 
@@ -373,8 +373,43 @@ public sealed class McpKeyServiceTests(PlatformFactory factory) : IClassFixture<
     private static GrpcChannel ChannelFor(WebApplicationFactory<Program> host, string transport, CookieContainer? cookies) =>
         transport == "grpc-web" ? host.CreateGrpcWebChannel(cookies) : host.CreateGrpcChannel(cookies);
 
-    private IEnumerable<string> DatabaseFiles() =>
-        new[] { factory.DatabasePath, factory.DatabasePath + "-wal" }.Where(File.Exists);
+    /// <summary>
+    /// Everything stored: SQLite's files as they are on disk, or every row of every PostgreSQL table
+    /// as text (where binary columns read as hex); and how <paramref name="hash"/> looks in it.
+    /// </summary>
+    private async Task<(byte[] Bytes, byte[] StoredHash)> StoredDataAsync(byte[] hash)
+    {
+        if (TestDatabase.Provider == DatabaseProvider.Sqlite)
+        {
+            var files = new[] { factory.DatabasePath, factory.DatabasePath + "-wal" }.Where(File.Exists);
+            return (files.SelectMany(File.ReadAllBytes).ToArray(), hash);
+        }
+
+        await using var connection = new Npgsql.NpgsqlConnection(TestDatabase.ConnectionString(factory.DataDirectory));
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new Npgsql.NpgsqlCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var rows = new StringBuilder();
+        foreach (var table in tables)
+        {
+            await using var select = new Npgsql.NpgsqlCommand($"SELECT t::text FROM \"{table}\" t", connection);
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.AppendLine(reader.GetString(0));
+            }
+        }
+
+        return (Encoding.UTF8.GetBytes(rows.ToString()), Encoding.ASCII.GetBytes(Convert.ToHexStringLower(hash)));
+    }
 
     private sealed record SignedInUser(string Id, GrpcChannel Channel, PlatformFactory Factory)
     {

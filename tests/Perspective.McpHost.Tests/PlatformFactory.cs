@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Perspective.Identity.Accounts;
@@ -16,7 +15,7 @@ using Perspective.Identity.Workspaces;
 
 namespace Perspective.McpHost.Tests;
 
-/// <summary>The real host in process, on its own SQLite file with the demo data seeded.</summary>
+/// <summary>The real host in process, on its own database (see <see cref="TestDatabase"/>) with the demo data seeded.</summary>
 public sealed partial class PlatformFactory : WebApplicationFactory<Program>
 {
     private readonly string dataDirectory;
@@ -53,7 +52,8 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:Platform", $"Data Source={DatabasePath}");
+        builder.UseSetting("Database:Provider", TestDatabase.Provider.ToString());
+        builder.UseSetting("ConnectionStrings:Platform", TestDatabase.ConnectionString(dataDirectory));
         builder.UseSetting("Seed:Demo", "true");
         builder.UseSetting("Platform:PublicBaseUrl", PublicBaseUrl);
         builder.UseSetting("Mcp:FailedAuthentication:Limit", "1000");
@@ -111,10 +111,9 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        SqliteConnection.ClearAllPools();
-        if (ownsDataDirectory && Directory.Exists(dataDirectory))
+        if (ownsDataDirectory)
         {
-            Directory.Delete(dataDirectory, recursive: true);
+            TestDatabase.Delete(dataDirectory);
         }
     }
 

@@ -41,7 +41,7 @@ internal sealed class OAuthServerKeys(IServiceScopeFactory scopes, TimeProvider 
             return existing.KeyMaterial;
         }
 
-        db.OAuthServerKeys.Add(new OAuthServerKey { Purpose = purpose, KeyMaterial = create(), CreateTime = clock.GetUtcNow().UtcDateTime });
+        db.OAuthServerKeys.Add(new OAuthServerKey { Purpose = purpose, KeyMaterial = create(), CreateTime = clock.UtcNowForStorage() });
         try
         {
             db.SaveChanges();

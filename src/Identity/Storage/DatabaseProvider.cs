@@ -5,4 +5,7 @@ public enum DatabaseProvider
 {
     /// <summary>Embedded file database; the default for a single host.</summary>
     Sqlite,
+
+    /// <summary>A PostgreSQL server shared by any number of hosts.</summary>
+    Postgres,
 }

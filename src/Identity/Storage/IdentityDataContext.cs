@@ -9,9 +9,19 @@ using Perspective.Identity.Workspaces;
 namespace Perspective.Identity.Storage;
 
 /// <summary>The Identity module's tables: accounts, workspaces, memberships and the data-protection key ring.</summary>
-public sealed class IdentityDataContext(DbContextOptions<IdentityDataContext> options)
-    : IdentityDbContext<PlatformUser>(options), IDataProtectionKeyContext
+public class IdentityDataContext : IdentityDbContext<PlatformUser>, IDataProtectionKeyContext
 {
+    public IdentityDataContext(DbContextOptions<IdentityDataContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For the PostgreSQL subclass, which owns that provider's migrations.</summary>
+    protected IdentityDataContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public const string MigrationsHistoryTable = "__IdentityMigrationsHistory";
 
     public DbSet<Workspace> Workspaces => Set<Workspace>();

@@ -7,7 +7,8 @@ namespace Perspective.Identity.Storage;
 /// <summary>
 /// Which database every module's tables live in, read from <c>Database:Provider</c> and
 /// <c>ConnectionStrings:Platform</c>. Without a connection string the SQLite file lives in the
-/// host's data folder (<c>Platform:DataDirectory</c>, default <c>data</c> under the content root).
+/// host's data folder (<c>Platform:DataDirectory</c>, default <c>data</c> under the content root);
+/// PostgreSQL always needs one.
 /// </summary>
 public sealed record PlatformDatabaseSettings(DatabaseProvider Provider, string ConnectionString)
 {
@@ -19,6 +20,13 @@ public sealed record PlatformDatabaseSettings(DatabaseProvider Provider, string 
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
+            if (provider != DatabaseProvider.Sqlite)
+            {
+                throw new InvalidOperationException(
+                    $"Database:Provider is {provider}, which needs a connection string: set ConnectionStrings:{ConnectionStringName} " +
+                    "(environment variable ConnectionStrings__Platform), e.g. \"Host=db.internal;Database=perspective;Username=perspective;Password=…\".");
+            }
+
             var dataDirectory = Path.Combine(environment.ContentRootPath, configuration["Platform:DataDirectory"] ?? "data");
             Directory.CreateDirectory(dataDirectory);
             connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "platform.db") }.ToString();

@@ -38,7 +38,7 @@ public sealed partial class WorkspaceDirectory(IdentityDataContext db, TimeProvi
             throw SlugTaken(slug);
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.UtcNowForStorage();
         var workspace = new Workspace { Id = Guid.NewGuid(), Slug = slug, Name = name, CreateTime = now };
         workspace.Memberships.Add(new Membership { UserId = ownerUserId, Role = MembershipRole.Owner, CreateTime = now });
         db.Workspaces.Add(workspace);
@@ -70,7 +70,7 @@ public sealed partial class WorkspaceDirectory(IdentityDataContext db, TimeProvi
             WorkspaceId = workspaceId,
             UserId = userId,
             Role = role,
-            CreateTime = clock.GetUtcNow().UtcDateTime,
+            CreateTime = clock.UtcNowForStorage(),
         });
         await db.SaveChangesAsync(cancellationToken);
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Perspective.Identity.Storage;
 using Perspective.Identity.Workspaces;
 using Perspective.Keys.Storage;
 using Perspective.Keys.Tokens;
@@ -73,7 +74,7 @@ public sealed class McpKeyManager(
             NormalizedName = normalizedName,
             TokenHash = TokenHashing.Hash(token),
             TokenHint = TokenHashing.Hint(token),
-            CreateTime = clock.GetUtcNow().UtcDateTime,
+            CreateTime = clock.UtcNowForStorage(),
             Workspaces = scope.Select(workspaceId => new McpKeyWorkspace { KeyId = id, WorkspaceId = workspaceId }).ToList(),
         };
         db.McpKeys.Add(key);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Perspective.Identity.Seeding;
+using Perspective.Identity.Storage;
 using Perspective.Keys.Storage;
 using Perspective.Keys.Tokens;
 
@@ -26,7 +27,7 @@ public sealed class DemoLegacyTokenSeed(KeysDataContext db, TimeProvider clock)
             UserId = demo.DemoUserId,
             TokenHash = TokenHashing.Hash(token),
             TokenHint = TokenHashing.Hint(token),
-            CreateTime = clock.GetUtcNow().UtcDateTime,
+            CreateTime = clock.UtcNowForStorage(),
         });
         await db.SaveChangesAsync(cancellationToken);
         return token;

@@ -9,8 +9,19 @@ namespace Perspective.Keys.Storage;
 /// The Keys module's tables. Users and workspaces belong to the Identity module: they are
 /// mapped here only so keys can reference them (and vanish with them), never migrated here.
 /// </summary>
-public sealed class KeysDataContext(DbContextOptions<KeysDataContext> options) : DbContext(options)
+public class KeysDataContext : DbContext
 {
+    public KeysDataContext(DbContextOptions<KeysDataContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For the PostgreSQL subclass, which owns that provider's migrations.</summary>
+    protected KeysDataContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public const string MigrationsHistoryTable = "__KeysMigrationsHistory";
 
     public DbSet<McpKey> McpKeys => Set<McpKey>();

@@ -4,8 +4,19 @@ using Perspective.Identity.Storage;
 namespace Perspective.McpHost.Admin;
 
 /// <summary>The admin module's table: the audit log.</summary>
-public sealed class AdminDataContext(DbContextOptions<AdminDataContext> options) : DbContext(options)
+public class AdminDataContext : DbContext
 {
+    public AdminDataContext(DbContextOptions<AdminDataContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For the PostgreSQL subclass, which owns that provider's migrations.</summary>
+    protected AdminDataContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public const string MigrationsHistoryTable = "__AdminMigrationsHistory";
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Storage;
+using Perspective.McpHost.Admin.Postgres;
 
 namespace Perspective.McpHost.Admin;
 
@@ -12,8 +13,7 @@ public static class AdminModule
 
     public static IHostApplicationBuilder AddAdminModule(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddDbContextPool<AdminDataContext>((services, options) => options.UsePlatformDatabase(
-            services.GetRequiredService<PlatformDatabaseSettings>(), AdminDataContext.MigrationsHistoryTable));
+        builder.AddPlatformDbContext<AdminDataContext, PostgresAdminDataContext>(AdminDataContext.MigrationsHistoryTable);
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<AdminClient>();
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Perspective.Identity.Storage;
 
 namespace Perspective.McpHost.Admin;
 
@@ -16,7 +17,7 @@ public sealed class AuditLog(AdminDataContext db, TimeProvider clock)
             Actor = actor,
             Action = action,
             Target = target.Length > AuditEvent.TargetMaxLength ? target[..AuditEvent.TargetMaxLength] : target,
-            Time = clock.GetUtcNow().UtcDateTime,
+            Time = clock.UtcNowForStorage(),
         });
         await db.SaveChangesAsync(cancellationToken);
     }

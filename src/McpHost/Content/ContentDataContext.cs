@@ -8,8 +8,19 @@ namespace Perspective.McpHost.Content;
 /// Workspace content the MCP tools expose. Workspaces belong to the Identity module: mapped here
 /// only so content references them (and goes with them), never migrated here.
 /// </summary>
-public sealed class ContentDataContext(DbContextOptions<ContentDataContext> options) : DbContext(options)
+public class ContentDataContext : DbContext
 {
+    public ContentDataContext(DbContextOptions<ContentDataContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For the PostgreSQL subclass, which owns that provider's migrations.</summary>
+    protected ContentDataContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public const string MigrationsHistoryTable = "__ContentMigrationsHistory";
 
     public DbSet<PerspectiveAgent> Perspectives => Set<PerspectiveAgent>();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Perspective.Identity.Storage;
+using Perspective.McpHost.Content.Postgres;
 
 namespace Perspective.McpHost.Content;
 
@@ -8,8 +9,7 @@ public static class ContentModule
 {
     public static IHostApplicationBuilder AddWorkspaceContent(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddDbContextPool<ContentDataContext>((services, options) => options.UsePlatformDatabase(
-            services.GetRequiredService<PlatformDatabaseSettings>(), ContentDataContext.MigrationsHistoryTable));
+        builder.AddPlatformDbContext<ContentDataContext, PostgresContentDataContext>(ContentDataContext.MigrationsHistoryTable);
         builder.Services.AddScoped<WorkspaceContent>();
         builder.Services.AddScoped<DemoContentSeed>();
         return builder;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Perspective.Identity.Storage;
 
 namespace Perspective.McpHost.Content;
 
@@ -68,7 +69,7 @@ public sealed class DemoContentSeed(ContentDataContext db, TimeProvider clock)
     /// <summary>Seeds the workspaces (by slug) that have no perspectives yet; returns how many perspectives it created.</summary>
     public async Task<int> SeedAsync(IReadOnlyDictionary<string, Guid> workspaceIdsBySlug, CancellationToken cancellationToken = default)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.UtcNowForStorage();
         var created = 0;
         foreach (var (slug, perspectives) in Content)
         {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Perspective.Identity.Storage;
 
 namespace Perspective.McpHost.Content;
 
@@ -35,7 +36,7 @@ public sealed class WorkspaceContent(ContentDataContext db, TimeProvider clock)
             Title = title,
             Description = description,
             Status = status,
-            CreateTime = clock.GetUtcNow().UtcDateTime,
+            CreateTime = clock.UtcNowForStorage(),
         };
         db.Perspectives.Add(perspective);
         await db.SaveChangesAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using Perspective.Identity;
 using Perspective.Identity.Seeding;
+using Perspective.Identity.Storage;
 using Perspective.Keys;
 using Perspective.Keys.Seeding;
 using Perspective.McpHost.Admin;
@@ -10,14 +11,22 @@ namespace Perspective.McpHost.Extensions;
 /// <summary>Brings the database up to date before the host serves anything.</summary>
 public static class DatabaseStartup
 {
-    /// <summary>Applies every module's migrations in dependency order, then seeds the demo data when <c>Seed:Demo</c> is on.</summary>
+    /// <summary>
+    /// Applies every module's migrations in dependency order, loads or creates the keys all hosts share,
+    /// then seeds the demo data when <c>Seed:Demo</c> is on.
+    /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         var cancellationToken = app.Lifetime.ApplicationStopping;
+
+        // Hosts starting together on one PostgreSQL database take turns; the later ones find the work done.
+        await using var startupLock = await DatabaseStartupLock.AcquireAsync(
+            app.Services.GetRequiredService<PlatformDatabaseSettings>(), app.Logger, cancellationToken);
         await app.Services.MigrateIdentityDatabaseAsync(cancellationToken);
         await app.Services.MigrateKeysDatabaseAsync(cancellationToken);
         await app.Services.MigrateContentDatabaseAsync(cancellationToken);
         await app.Services.MigrateAdminDatabaseAsync(cancellationToken);
+        app.Services.LoadSharedKeys();
 
         var seedDemo = app.Configuration.GetValue<bool>("Seed:Demo");
         await using var scope = app.Services.CreateAsyncScope();

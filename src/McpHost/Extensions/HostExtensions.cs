@@ -1,9 +1,8 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Perspective.Identity;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Storage;
-using Perspective.Keys.Storage;
-using Perspective.McpHost.Content;
 
 namespace Perspective.McpHost.Extensions;
 
@@ -21,12 +20,9 @@ public static class HostExtensions
             options.KnownIPNetworks.Clear();
             options.KnownProxies.Clear();
         });
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpc(options => options.Interceptors.Add<DatabaseOutageInterceptor>());
         builder.Services.AddGrpcReflection();
-        builder.Services.AddHealthChecks()
-            .AddDbContextCheck<IdentityDataContext>("identity-database")
-            .AddDbContextCheck<KeysDataContext>("keys-database")
-            .AddDbContextCheck<ContentDataContext>("content-database");
+        builder.Services.AddHealthChecks().AddDbContextCheck<IdentityDataContext>(HealthReportWriter.DatabaseCheck);
         return builder;
     }
 
@@ -42,6 +38,8 @@ public static class HostExtensions
             app.UseExceptionHandler();
         }
 
+        app.UseDatabaseOutageResponses();
+
         app.UseRouting();
         app.UseWhen(context => OAuthServer.IsPublicOAuthPath(context.Request.Path), oauth => oauth.UseCors(OAuthServer.PublicCorsPolicy));
         app.UseRateLimiter();
@@ -54,7 +52,7 @@ public static class HostExtensions
     public static WebApplication MapPlatformEndpoints(this WebApplication app)
     {
         app.MapStaticAssets();
-        app.MapHealthChecks("/healthz");
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapGrpcReflectionService();
 
         // The settings UI: every page of it needs a signed-in user; the sign-in page brings them back.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ModelContextProtocol;
 using Perspective.Identity.Access;
+using Perspective.McpHost.Extensions;
 using Perspective.McpHost.Mcp.Tools;
 
 namespace Perspective.McpHost.Mcp;
@@ -31,7 +32,8 @@ public static class McpEndpoint
             .WithHttpTransport(options => options.Stateless = true)
             .WithTools<WorkspaceTools>(ToolJson)
             .WithTools<PerspectiveTools>(ToolJson)
-            .WithTools<ConversationTools>(ToolJson);
+            .WithTools<ConversationTools>(ToolJson)
+            .WithDatabaseOutageResults();
         return builder;
     }
 
