@@ -7,22 +7,44 @@ using System.Text;
 namespace Perspective.EndToEndTests;
 
 /// <summary>
-/// The built platform host started as its own process on free loopback ports with a fresh
-/// SQLite file and the demo seed, exactly as the README's run command starts it.
+/// The built platform host started as its own process on free loopback ports with the demo seed,
+/// exactly as the README's run command starts it: on a fresh SQLite file, or (<see cref="OnPostgres"/>)
+/// on a PostgreSQL database shared with other hosts.
 /// </summary>
 public sealed class HostProcess : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     private readonly string dataDirectory = Directory.CreateTempSubdirectory("perspective-e2e-").FullName;
+    private readonly IReadOnlyDictionary<string, string> settings;
     private readonly StringBuilder output = new();
     private Process? process;
 
+    public HostProcess()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    private HostProcess(IReadOnlyDictionary<string, string> settings)
+    {
+        this.settings = settings;
+        BaseUrl = $"http://127.0.0.1:{FreePort()}";
+        GrpcUrl = $"http://127.0.0.1:{FreePort()}";
+    }
+
+    /// <summary>A host on <paramref name="connectionString"/>, with extra configuration in environment-variable form.</summary>
+    public static HostProcess OnPostgres(string connectionString, IReadOnlyDictionary<string, string>? settings = null) =>
+        new(new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+        {
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Platform"] = connectionString,
+        });
+
     /// <summary>The origin of the web UI, gRPC-Web and the MCP endpoint.</summary>
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl { get; }
 
     /// <summary>The HTTP/2-only endpoint for native gRPC clients.</summary>
-    public string GrpcUrl { get; private set; } = "";
+    public string GrpcUrl { get; }
 
     /// <summary>The demo legacy token the host printed once at its first seeding.</summary>
     public string DemoLegacyToken =>
@@ -43,13 +65,13 @@ public sealed class HostProcess : IAsyncLifetime
         }
     }
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => StartAsync();
+
+    /// <summary>Starts the host (again) on the same ports and database and waits until it is healthy.</summary>
+    public async Task StartAsync()
     {
         var hostDirectory = typeof(HostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "HostOutputDirectory").Value!;
-        BaseUrl = $"http://127.0.0.1:{FreePort()}";
-        GrpcUrl = $"http://127.0.0.1:{FreePort()}";
-
         var start = new ProcessStartInfo("dotnet", [Path.Combine(hostDirectory, "Perspective.McpHost.dll")])
         {
             WorkingDirectory = hostDirectory,
@@ -62,7 +84,12 @@ public sealed class HostProcess : IAsyncLifetime
         start.Environment["Kestrel__Endpoints__Grpc__Url"] = GrpcUrl;
         start.Environment["ConnectionStrings__Platform"] = $"Data Source={Path.Combine(dataDirectory, "platform.db")}";
         start.Environment["Seed__Demo"] = "true";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
 
+        process?.Dispose();
         process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host.");
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -72,14 +99,19 @@ public sealed class HostProcess : IAsyncLifetime
         await WaitUntilHealthyAsync();
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Kills the host outright (SIGKILL, as <c>kill -9</c>): no shutdown code runs.</summary>
+    public async Task KillAsync()
     {
         if (process is { HasExited: false })
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+    }
 
+    public async Task DisposeAsync()
+    {
+        await KillAsync();
         process?.Dispose();
         Directory.Delete(dataDirectory, recursive: true);
     }

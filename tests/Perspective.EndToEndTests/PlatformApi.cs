@@ -18,6 +18,11 @@ public sealed partial class PlatformApi(HostProcess host, CookieContainer cookie
 
     public McpKeyService.McpKeyServiceClient Keys => new(channel);
 
+    public Perspective.Connectedapps.V1.ConnectedAppService.ConnectedAppServiceClient ConnectedApps => new(channel);
+
+    /// <summary>The same session (its cookies) against another host, as after a load balancer switched hosts.</summary>
+    public PlatformApi On(HostProcess other) => new(other, cookies);
+
     public static async Task<PlatformApi> SignInAsync(HostProcess host, string email, string password)
     {
         var cookies = new CookieContainer();
