@@ -11,7 +11,7 @@ namespace Perspective.EndToEndTests;
 /// exactly as the README's run command starts it: on a fresh SQLite file, or (<see cref="OnPostgres"/>)
 /// on a PostgreSQL database shared with other hosts.
 /// </summary>
-public sealed class HostProcess : IAsyncLifetime
+public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
@@ -31,6 +31,9 @@ public sealed class HostProcess : IAsyncLifetime
         BaseUrl = $"http://127.0.0.1:{FreePort()}";
         GrpcUrl = $"http://127.0.0.1:{FreePort()}";
     }
+
+    /// <summary>A host on its own SQLite file, with extra configuration in environment-variable form.</summary>
+    public static HostProcess OnSqlite(IReadOnlyDictionary<string, string> settings) => new(settings);
 
     /// <summary>A host on <paramref name="connectionString"/>, with extra configuration in environment-variable form.</summary>
     public static HostProcess OnPostgres(string connectionString, IReadOnlyDictionary<string, string>? settings = null) =>
@@ -115,6 +118,8 @@ public sealed class HostProcess : IAsyncLifetime
         process?.Dispose();
         Directory.Delete(dataDirectory, recursive: true);
     }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     private async Task WaitUntilHealthyAsync()
     {
