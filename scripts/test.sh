@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite of Perspective Platform from a fresh clone.
-# Installs what the tests need when it is missing: Debian's chromium (browser tests), Node.js
-# (20.18 or newer, which mcp-remote needs) and the npm packages (buf lint, MCP interop clients).
+# Installs what the tests need when it is missing: Debian's chromium (browser tests) and
+# postgresql (the storage suites run on it too; scale-out and fault tests start hosts on it),
+# Node.js (20.18 or newer, which mcp-remote needs) and the npm packages (buf lint, MCP interop clients).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,7 @@ apt_install() {
 }
 
 [ -x /usr/bin/chromium ] || apt_install chromium
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 
 # mcp-remote needs Node.js 20.18 or newer; Debian bookworm ships 18, so take the official
@@ -50,12 +52,32 @@ echo "== buf lint"
 echo "== build ($configuration)"
 dotnet build Perspective.Platform.sln -c "$configuration" -nologo -v quiet
 
-echo "== tests"
+echo "== PostgreSQL clusters"
+# Two throwaway clusters on free loopback ports: one for the storage suites, one for the scale-out
+# and fault tests (which stop it on purpose). Both are stopped and deleted when this script ends.
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+clusters="$(mktemp -d)"
+chmod 755 "$clusters"
+cleanup() {
+  for cluster in "$clusters"/*/; do scripts/postgres-cluster.sh stop "$cluster" || true; done
+  rm -rf "$results" "$clusters"
+}
+trap cleanup EXIT
+suites_postgres="$(scripts/postgres-cluster.sh start "$clusters/suites")"
+export PERSPECTIVE_TEST_SCALEOUT_POSTGRES="$(scripts/postgres-cluster.sh start "$clusters/scale-out")"
+export PERSPECTIVE_TEST_SCALEOUT_POSTGRES_CTL="$clusters/scale-out/ctl"
+
+echo "== tests (SQLite, and the scale-out tests on PostgreSQL)"
 status=0
 dotnet test Perspective.Platform.sln -c "$configuration" --no-build -nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
+
+echo "== storage suites on PostgreSQL"
+for suite in tests/Perspective.Identity.Tests tests/Perspective.McpHost.Tests; do
+  PERSPECTIVE_TEST_DATABASE=Postgres PERSPECTIVE_TEST_POSTGRES="$suites_postgres" \
+    dotnet test "$suite" -c "$configuration" --no-build -nologo \
+    --logger "trx;LogFilePrefix=postgres" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
+done
 
 # The benchmark harness in its smoke configuration (a few hundred requests), so it never rots.
 echo "== benchmark smoke run"
