@@ -95,6 +95,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         using var api = await PlatformApi.SignInAsync(host, DemoEmail, DemoPassword);
         var workspaceId = (await api.Accounts.ListMyWorkspacesAsync(new ListMyWorkspacesRequest())).Workspaces.First().Id;
         var token = (await api.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Outage", WorkspaceIds = { workspaceId } })).Token;
+        var oauthToken = await OAuthConnection.ConnectAsync(host.BaseUrl, "Outage client", DemoEmail, DemoPassword);
 
         var statuses = new ConcurrentDictionary<HttpStatusCode, int>();
         using var stopLoad = new CancellationTokenSource();
@@ -113,6 +114,9 @@ public sealed class FaultTests(ITestOutputHelper output)
 
             var mcp = await EventuallyAsync(() => McpRequests.CallToolAsync(host.BaseUrl, token, "workspace_list"), c => c.Status == HttpStatusCode.ServiceUnavailable);
             Assert.Contains("database is unavailable", JsonDocument.Parse(mcp.Body).RootElement.GetProperty("detail").GetString());
+
+            // An OAuth client must not be told its token is invalid (it would start over): the database is down, not the grant.
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await McpRequests.CallToolAsync(host.BaseUrl, oauthToken, "workspace_list")).Status);
 
             var refused = await Assert.ThrowsAsync<RpcException>(() => api.Keys.ListMcpKeysAsync(new ListMcpKeysRequest()).ResponseAsync);
             Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
@@ -133,6 +137,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         // The same process, no restart: service comes back by itself.
         var resumed = await EventuallyAsync(() => McpRequests.CallToolAsync(host.BaseUrl, token, "workspace_list"), c => c.Served);
         Assert.Contains(workspaceId, resumed.Body);
+        Assert.True((await McpRequests.CallToolAsync(host.BaseUrl, oauthToken, "workspace_list")).Served);
         Assert.NotEmpty((await api.Keys.ListMcpKeysAsync(new ListMcpKeysRequest())).McpKeys);
         await stopLoad.CancelAsync();
         await Task.WhenAll(load);
