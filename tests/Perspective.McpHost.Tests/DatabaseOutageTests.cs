@@ -12,8 +12,10 @@ using Perspective.Accounts.V1;
 using Perspective.Identity.Seeding;
 using Perspective.Identity.Storage;
 using Perspective.Keys.Storage;
+using Perspective.Keys.Storage.Postgres;
 using Perspective.Keys.V1;
 using Perspective.McpHost.Content;
+using Perspective.McpHost.Content.Postgres;
 
 namespace Perspective.McpHost.Tests;
 
@@ -28,7 +30,7 @@ public sealed class DatabaseOutageTests(PlatformFactory factory) : IClassFixture
     public async Task Mcp_and_grpc_web_callers_get_503_and_unavailable_with_a_message_then_service_resumes()
     {
         var outage = new SimulatedOutage();
-        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => outage.AddTo<KeysDataContext>(services)));
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => outage.AddTo<KeysDataContext, PostgresKeysDataContext>(services)));
         var (token, keys) = await DemoKeyAsync(host);
 
         outage.Failing = true;
@@ -55,7 +57,7 @@ public sealed class DatabaseOutageTests(PlatformFactory factory) : IClassFixture
     public async Task A_tool_that_loses_the_database_mid_call_says_so_in_its_result()
     {
         var outage = new SimulatedOutage();
-        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => outage.AddTo<ContentDataContext>(services)));
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => outage.AddTo<ContentDataContext, PostgresContentDataContext>(services)));
         var (token, _) = await DemoKeyAsync(host);
         await using var client = await McpTestClient.ConnectAsync(host, token);
         var workspaceId = (await client.CallAsync("workspace_list")).GetProperty("workspaces")[0].GetProperty("id").GetString();
@@ -83,9 +85,20 @@ public sealed class DatabaseOutageTests(PlatformFactory factory) : IClassFixture
     {
         public volatile bool Failing;
 
-        public void AddTo<TContext>(IServiceCollection services)
-            where TContext : DbContext =>
-            services.ConfigureDbContext<TContext>(options => options.AddInterceptors(this));
+        /// <summary>Options belong to the registered implementation: the context itself, or its PostgreSQL subclass.</summary>
+        public void AddTo<TContext, TPostgresContext>(IServiceCollection services)
+            where TContext : DbContext
+            where TPostgresContext : TContext
+        {
+            if (TestDatabase.Provider == DatabaseProvider.Postgres)
+            {
+                services.ConfigureDbContext<TPostgresContext>(options => options.AddInterceptors(this));
+            }
+            else
+            {
+                services.ConfigureDbContext<TContext>(options => options.AddInterceptors(this));
+            }
+        }
 
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
             DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
