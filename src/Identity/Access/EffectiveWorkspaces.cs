@@ -11,9 +11,11 @@ public sealed record ReachableWorkspace(Guid Id, string Slug, string Name, Membe
 /// <summary>
 /// The effective workspaces of an MCP request: the credential's scope (or everything, for a legacy
 /// token) intersected with the user's memberships as they are in the database right now. It is
-/// computed on every request and never cached, so removing a member takes effect at once.
+/// computed on every request and never cached, so removing a member takes effect at once. A
+/// credential handler that read the same intersection together with the credential hands it over
+/// through <see cref="RequestWorkspaces"/> (this request only) instead of a second query.
 /// </summary>
-public sealed class EffectiveWorkspaces(IdentityDataContext db)
+public sealed class EffectiveWorkspaces(IdentityDataContext db, RequestWorkspaces alreadyRead)
 {
     // Compiled once: this runs on every MCP request (see bench/ for what that saves).
     private static readonly Func<IdentityDataContext, string, IAsyncEnumerable<ReachableWorkspace>> AllOfMember =
@@ -32,6 +34,11 @@ public sealed class EffectiveWorkspaces(IdentityDataContext db)
 
     public async Task<IReadOnlyList<ReachableWorkspace>> ResolveAsync(ClaimsPrincipal caller, CancellationToken cancellationToken)
     {
+        if (alreadyRead.TryGet(caller, out var readWithCredential))
+        {
+            return readWithCredential;
+        }
+
         var userId = caller.UserId();
         if (userId is null)
         {

@@ -1,27 +1,38 @@
 using Microsoft.EntityFrameworkCore;
+using Perspective.Identity.Access;
 using Perspective.Keys.Storage;
 
 namespace Perspective.Keys.Authentication;
 
-/// <summary>An MCP key found by its hash: enough to authenticate, nothing more.</summary>
-public sealed record KeyCredential(string Id, string UserId, DateTime? LastUsedTime, List<Guid> Workspaces);
+/// <summary>
+/// An MCP key found by its hash, with its effective workspaces as they are now: the key's scope
+/// intersected with the user's current memberships (the rule of <see cref="EffectiveWorkspaces"/>),
+/// ordered by name then slug like everywhere else.
+/// </summary>
+public sealed record KeyCredential(string Id, string UserId, DateTime? LastUsedTime, List<ReachableWorkspace> Reachable);
 
 /// <summary>A legacy token found by its hash.</summary>
 public sealed record LegacyCredential(string UserId, DateTime? LastUsedTime);
 
 /// <summary>
-/// The per-request credential lookups: one indexed read by token hash, without change tracking.
+/// The per-request credential lookups: one read by the indexed token hash, without change tracking.
 /// They are compiled once, because building and matching a LINQ expression on every request cost
 /// more than the read itself (measured in bench/). Kept apart so the benchmark runs exactly these.
 /// </summary>
 public static class CredentialLookup
 {
-    private static readonly Func<KeysDataContext, byte[], CancellationToken, Task<KeyCredential?>> KeyByHash =
-        EF.CompileAsyncQuery((KeysDataContext db, byte[] hash, CancellationToken _) =>
-            db.McpKeys.AsNoTracking()
-                .Where(k => k.TokenHash == hash)
-                .Select(k => new KeyCredential(k.Id, k.UserId, k.LastUsedTime, k.Workspaces.Select(w => w.WorkspaceId).ToList()))
-                .SingleOrDefault());
+    // One row per effective workspace (or one row without a workspace when none is left): the key
+    // joined with its scope and, on the key's user, with the memberships of those workspaces.
+    private static readonly Func<KeysDataContext, byte[], IAsyncEnumerable<KeyAccessRow>> KeyByHash =
+        EF.CompileAsyncQuery((KeysDataContext db, byte[] hash) =>
+            from key in db.McpKeys.AsNoTracking()
+            where key.TokenHash == hash
+            from scope in db.McpKeyWorkspaces.Where(s => s.KeyId == key.Id).DefaultIfEmpty()
+            from membership in db.Memberships.Where(m => m.WorkspaceId == scope!.WorkspaceId && m.UserId == key.UserId).DefaultIfEmpty()
+            orderby membership!.Workspace!.Name, membership.Workspace!.Slug
+            select new KeyAccessRow(
+                key.Id, key.UserId, key.LastUsedTime,
+                membership == null ? null : new ReachableWorkspace(membership.WorkspaceId, membership.Workspace!.Slug, membership.Workspace.Name, membership.Role)));
 
     private static readonly Func<KeysDataContext, byte[], CancellationToken, Task<LegacyCredential?>> LegacyByHash =
         EF.CompileAsyncQuery((KeysDataContext db, byte[] hash, CancellationToken _) =>
@@ -30,8 +41,22 @@ public static class CredentialLookup
                 .Select(t => new LegacyCredential(t.UserId, t.LastUsedTime))
                 .SingleOrDefault());
 
-    public static Task<KeyCredential?> FindKeyAsync(KeysDataContext db, byte[] hash, CancellationToken cancellationToken) =>
-        KeyByHash(db, hash, cancellationToken);
+    public static async Task<KeyCredential?> FindKeyAsync(KeysDataContext db, byte[] hash, CancellationToken cancellationToken)
+    {
+        KeyCredential? found = null;
+        await foreach (var row in KeyByHash(db, hash).WithCancellation(cancellationToken))
+        {
+            found ??= new KeyCredential(row.Id, row.UserId, row.LastUsedTime, []);
+            if (row.Workspace is not null)
+            {
+                found.Reachable.Add(row.Workspace);
+            }
+        }
+
+        return found;
+    }
+
+    private sealed record KeyAccessRow(string Id, string UserId, DateTime? LastUsedTime, ReachableWorkspace? Workspace);
 
     public static Task<LegacyCredential?> FindLegacyTokenAsync(KeysDataContext db, byte[] hash, CancellationToken cancellationToken) =>
         LegacyByHash(db, hash, cancellationToken);

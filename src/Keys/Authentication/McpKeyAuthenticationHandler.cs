@@ -11,8 +11,9 @@ namespace Perspective.Keys.Authentication;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;MCP key | legacy token&gt;</c>. Malformed keys are refused
-/// by the codec before any lookup; a well-formed one costs one SHA-256 and one indexed lookup.
-/// The result is read from the database on every request, so a deleted key fails at once.
+/// by the codec before any lookup; a well-formed one costs one SHA-256 and one indexed lookup, which
+/// also reads the key's effective workspaces. Both are read from the database on every request, so a
+/// deleted key fails at once and a removed membership is gone at once.
 /// Failure messages never contain the token.
 /// </summary>
 public sealed class McpKeyAuthenticationHandler(
@@ -20,7 +21,8 @@ public sealed class McpKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     KeysDataContext db,
-    LastUsedTracker lastUsed)
+    LastUsedTracker lastUsed,
+    RequestWorkspaces requestWorkspaces)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "McpKey";
@@ -58,7 +60,11 @@ public sealed class McpKeyAuthenticationHandler(
         }
 
         lastUsed.Record(new UsedCredential(IsLegacyToken: false, key.Id), key.LastUsedTime);
-        var principal = McpClaims.CreatePrincipal(Scheme.Name, key.UserId, McpClaims.CredentialKinds.McpKey, key.Id, key.Workspaces);
+
+        // The claims carry the effective set (a subset of the scope, so re-resolving them gives the same
+        // answer); the tools take the set itself, read in this same query, instead of asking again.
+        var principal = McpClaims.CreatePrincipal(Scheme.Name, key.UserId, McpClaims.CredentialKinds.McpKey, key.Id, key.Reachable.Select(w => w.Id));
+        requestWorkspaces.Set(principal, key.Reachable);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 

@@ -6,8 +6,9 @@ using Perspective.Identity.Workspaces;
 namespace Perspective.Keys.Storage;
 
 /// <summary>
-/// The Keys module's tables. Users and workspaces belong to the Identity module: they are
-/// mapped here only so keys can reference them (and vanish with them), never migrated here.
+/// The Keys module's tables. Users, workspaces and memberships belong to the Identity module: they
+/// are mapped here only so keys can reference them (and vanish with them) and so a key's effective
+/// workspaces are read in the same query as the key, never migrated here.
 /// </summary>
 public class KeysDataContext : DbContext
 {
@@ -32,6 +33,8 @@ public class KeysDataContext : DbContext
 
     public DbSet<Workspace> Workspaces => Set<Workspace>();
 
+    public DbSet<Membership> Memberships => Set<Membership>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration) =>
         configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
 
@@ -42,6 +45,14 @@ public class KeysDataContext : DbContext
         {
             workspace.ToTable("Workspaces", table => table.ExcludeFromMigrations());
             workspace.Ignore(w => w.Memberships);
+        });
+        builder.Entity<Membership>(membership =>
+        {
+            membership.ToTable("Memberships", table => table.ExcludeFromMigrations());
+            membership.HasKey(m => new { m.WorkspaceId, m.UserId });
+            membership.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
+            membership.HasOne(m => m.Workspace).WithMany().HasForeignKey(m => m.WorkspaceId);
+            membership.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserId);
         });
 
         builder.Entity<McpKey>(key =>

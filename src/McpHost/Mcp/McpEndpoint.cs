@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ModelContextProtocol;
 using Perspective.Identity.Access;
 using Perspective.McpHost.Extensions;
@@ -21,6 +22,7 @@ public static class McpEndpoint
     {
         builder.AddMcpAuthentication();
         builder.Services.AddScoped<EffectiveWorkspaces>();
+        builder.Services.TryAddScoped<RequestWorkspaces>();
         builder.Services.AddScoped<WorkspaceAccess>();
         builder.Services
             .AddMcpServer(options =>

@@ -15,7 +15,7 @@ namespace Perspective.Keys.Storage.Migrations
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.13");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
             modelBuilder.Entity("Perspective.Identity.Accounts.PlatformUser", b =>
                 {
@@ -71,6 +71,32 @@ namespace Perspective.Keys.Storage.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("AspNetUsers", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
+                });
+
+            modelBuilder.Entity("Perspective.Identity.Workspaces.Membership", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("WorkspaceId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("Memberships", null, t =>
                         {
                             t.ExcludeFromMigrations();
                         });
@@ -190,6 +216,25 @@ namespace Perspective.Keys.Storage.Migrations
                     b.HasIndex("WorkspaceId");
 
                     b.ToTable("McpKeyWorkspaces", (string)null);
+                });
+
+            modelBuilder.Entity("Perspective.Identity.Workspaces.Membership", b =>
+                {
+                    b.HasOne("Perspective.Identity.Accounts.PlatformUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Perspective.Identity.Workspaces.Workspace", "Workspace")
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+
+                    b.Navigation("Workspace");
                 });
 
             modelBuilder.Entity("Perspective.Keys.Storage.LegacyToken", b =>

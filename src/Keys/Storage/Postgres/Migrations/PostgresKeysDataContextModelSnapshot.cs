@@ -81,6 +81,32 @@ namespace Perspective.Keys.Storage.Postgres.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Perspective.Identity.Workspaces.Membership", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("WorkspaceId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("Memberships", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
+                });
+
             modelBuilder.Entity("Perspective.Identity.Workspaces.Workspace", b =>
                 {
                     b.Property<Guid>("Id")
@@ -195,6 +221,25 @@ namespace Perspective.Keys.Storage.Postgres.Migrations
                     b.HasIndex("WorkspaceId");
 
                     b.ToTable("McpKeyWorkspaces", (string)null);
+                });
+
+            modelBuilder.Entity("Perspective.Identity.Workspaces.Membership", b =>
+                {
+                    b.HasOne("Perspective.Identity.Accounts.PlatformUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Perspective.Identity.Workspaces.Workspace", "Workspace")
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+
+                    b.Navigation("Workspace");
                 });
 
             modelBuilder.Entity("Perspective.Keys.Storage.LegacyToken", b =>
