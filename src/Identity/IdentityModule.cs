@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
+using Perspective.Identity.Access;
 using Perspective.Identity.Accounts;
 using Perspective.Identity.ConnectedApps;
 using OpenIddict.Abstractions;
@@ -80,6 +81,7 @@ public static class IdentityModule
         builder.AddOAuthServer();
         builder.Services.AddRazorPages();
         builder.Services.AddGrpc();
+        builder.Services.TryAddScoped<RequestWorkspaces>();
         builder.Services.AddScoped<WorkspaceDirectory>();
         builder.Services.AddScoped<ConnectedAppDirectory>();
         builder.Services.AddScoped<UserDirectory>();

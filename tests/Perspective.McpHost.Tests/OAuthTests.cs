@@ -163,6 +163,50 @@ public sealed class OAuthTests(PlatformFactory factory) : IClassFixture<Platform
         Assert.Equal("invalid_grant", (await oauth.RefreshAsync(clientId, refresh)).Body.GetProperty("error").GetString());
     }
 
+    [Fact]
+    public async Task A_revoked_access_token_is_refused_on_its_next_request_while_the_grant_lives_on()
+    {
+        var (oauth, _) = await DemoOAuthAsync();
+        var (clientId, accessToken, refresh) = await oauth.ConnectAsync();
+        Assert.Equal(HttpStatusCode.OK, await McpTestClient.StatusAsync(factory, $"Bearer {accessToken}"));
+        using var http = factory.CreateClient();
+
+        using var revoked = await http.PostAsync("/connect/revoke", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = accessToken,
+            ["token_type_hint"] = "access_token",
+            ["client_id"] = clientId,
+        }));
+
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await McpTestClient.StatusAsync(factory, $"Bearer {accessToken}"));
+        var refreshed = await oauth.RefreshAsync(clientId, refresh);
+        Assert.Equal(HttpStatusCode.OK, refreshed.Status);
+        Assert.Equal(HttpStatusCode.OK, await McpTestClient.StatusAsync(factory, $"Bearer {refreshed.Body.GetProperty("access_token").GetString()}"));
+    }
+
+    [Fact]
+    public async Task A_token_whose_grant_was_revoked_is_refused_even_if_the_token_itself_was_not()
+    {
+        var (oauth, _) = await DemoOAuthAsync();
+        var (clientId, accessToken, _) = await oauth.ConnectAsync();
+        Assert.Equal(HttpStatusCode.OK, await McpTestClient.StatusAsync(factory, $"Bearer {accessToken}"));
+
+        // Only the authorization: the token entry stays valid, so the grant check alone must refuse it.
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
+            var applicationId = await applications.GetIdAsync((await applications.FindByClientIdAsync(clientId))!);
+            await foreach (var authorization in authorizations.FindByApplicationIdAsync(applicationId!))
+            {
+                Assert.True(await authorizations.TryRevokeAsync(authorization));
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await McpTestClient.StatusAsync(factory, $"Bearer {accessToken}"));
+    }
+
     [Theory]
     [InlineData(null, "code_challenge")]
     [InlineData("plain", "code_challenge_method")]

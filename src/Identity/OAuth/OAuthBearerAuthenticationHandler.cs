@@ -6,7 +6,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
+using Perspective.Identity.Access;
 using Perspective.Identity.Grpc;
+using Perspective.Identity.Storage;
 
 namespace Perspective.Identity.OAuth;
 
@@ -19,10 +21,16 @@ public sealed class OAuthBearerOptions : AuthenticationSchemeOptions
 /// <summary>
 /// Accepts an access token from this platform only for the audience it was issued for, so an MCP
 /// token never reaches the management APIs and a management token never reaches the MCP endpoint.
-/// OpenIddict validation checks signature, lifetime, and that the token and its authorization
-/// still exist in the database, so a disconnected app is refused at once.
+/// OpenIddict validation checks signature, lifetime and audience; then one query (<see cref="GrantLookup"/>)
+/// checks that the token and its authorization are still valid in the database, so a revoked token
+/// or a disconnected app is refused at once, and reads the request's effective workspaces.
 /// </summary>
-public sealed class OAuthBearerAuthenticationHandler(IOptionsMonitor<OAuthBearerOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+public sealed class OAuthBearerAuthenticationHandler(
+    IOptionsMonitor<OAuthBearerOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IdentityDataContext db,
+    RequestWorkspaces requestWorkspaces)
     : AuthenticationHandler<OAuthBearerOptions>(options, logger, encoder)
 {
     public const string McpScheme = "McpOAuth";
@@ -46,8 +54,31 @@ public sealed class OAuthBearerAuthenticationHandler(IOptionsMonitor<OAuthBearer
             return AuthenticateResult.Fail("The access token was issued for another resource.");
         }
 
+        var tokenId = result.Principal.GetTokenId();
+        var authorizationId = result.Principal.GetAuthorizationId();
+        var userId = result.Principal.GetClaim(OpenIddictConstants.Claims.Subject);
+        if (tokenId is null)
+        {
+            return AuthenticateResult.Fail("The access token is invalid, expired or revoked.");
+        }
+
         // The identity is named after this scheme, so policies can tell a token from a cookie.
         var principal = new ClaimsPrincipal(new ClaimsIdentity(result.Principal.Claims, Scheme.Name));
+        if (authorizationId is null)
+        {
+            return await GrantLookup.IsClientTokenValidAsync(db, tokenId)
+                ? AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name))
+                : AuthenticateResult.Fail("The access token was revoked.");
+        }
+
+        var workspaces = result.Principal.GetClaims(McpClaims.Workspace).Select(id => Guid.TryParse(id, out var workspace) ? workspace : Guid.Empty).ToList();
+        var reachable = await GrantLookup.FindUserGrantAsync(db, tokenId, authorizationId, userId ?? "", workspaces, Context.RequestAborted);
+        if (reachable is null)
+        {
+            return AuthenticateResult.Fail("The access token was revoked or its app was disconnected.");
+        }
+
+        requestWorkspaces.Set(principal, reachable);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 

@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.EntityFrameworkCore.Models;
+using Perspective.Identity.Access;
+using Perspective.Identity.Storage;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Perspective.Identity.OAuth;
+
+/// <summary>
+/// The per-request database check of an access token whose signature, lifetime and audience were
+/// already validated: its token entry and its authorization (the app's grant) are both still
+/// valid, so a revoked token or a disconnected app is refused at once. In the same single query it
+/// reads the effective workspaces: the workspaces in the token intersected with the user's
+/// memberships now (the rule of <see cref="EffectiveWorkspaces"/>). Compiled once, like the key lookup.
+/// </summary>
+internal static class GrantLookup
+{
+    private static readonly Func<IdentityDataContext, string, string, string, List<Guid>, IAsyncEnumerable<GrantRow>> UserGrant =
+        EF.CompileAsyncQuery((IdentityDataContext db, string tokenId, string authorizationId, string userId, List<Guid> workspaces) =>
+            from token in db.Set<OpenIddictEntityFrameworkCoreToken>().AsNoTracking()
+            where token.Id == tokenId && token.Status == Statuses.Valid && token.Type == TokenTypeIdentifiers.AccessToken &&
+                  token.Authorization!.Id == authorizationId && token.Authorization.Status == Statuses.Valid
+            from membership in db.Memberships.Where(m => m.UserId == userId && workspaces.Contains(m.WorkspaceId)).DefaultIfEmpty()
+            orderby membership!.Workspace!.Name, membership.Workspace!.Slug
+            select new GrantRow(membership == null
+                ? null
+                : new ReachableWorkspace(membership.WorkspaceId, membership.Workspace!.Slug, membership.Workspace.Name, membership.Role)));
+
+    // Client-credentials tokens (admin tooling) have no authorization and no user.
+    private static readonly Func<IdentityDataContext, string, Task<bool>> ClientToken =
+        EF.CompileAsyncQuery((IdentityDataContext db, string tokenId) =>
+            db.Set<OpenIddictEntityFrameworkCoreToken>().AsNoTracking()
+                .Any(token => token.Id == tokenId && token.Status == Statuses.Valid && token.Type == TokenTypeIdentifiers.AccessToken && token.Authorization == null));
+
+    /// <summary>The effective workspaces when the user's token and grant are valid; null when either is not.</summary>
+    public static async Task<List<ReachableWorkspace>?> FindUserGrantAsync(
+        IdentityDataContext db, string tokenId, string authorizationId, string userId, List<Guid> workspaces, CancellationToken cancellationToken)
+    {
+        List<ReachableWorkspace>? reachable = null;
+        await foreach (var row in UserGrant(db, tokenId, authorizationId, userId, workspaces).WithCancellation(cancellationToken))
+        {
+            reachable ??= [];
+            if (row.Workspace is not null)
+            {
+                reachable.Add(row.Workspace);
+            }
+        }
+
+        return reachable;
+    }
+
+    public static Task<bool> IsClientTokenValidAsync(IdentityDataContext db, string tokenId) => ClientToken(db, tokenId);
+
+    private sealed record GrantRow(ReachableWorkspace? Workspace);
+}
