@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
@@ -21,7 +22,8 @@ public sealed class OAuthBearerOptions : AuthenticationSchemeOptions
 /// <summary>
 /// Accepts an access token from this platform only for the audience it was issued for, so an MCP
 /// token never reaches the management APIs and a management token never reaches the MCP endpoint.
-/// OpenIddict validation checks signature, lifetime and audience; then one query (<see cref="GrantLookup"/>)
+/// OpenIddict validation checks decryption, signature and lifetime (its result is remembered per
+/// token, see <see cref="ValidatedAccessTokens"/>); this handler the audience; then one query (<see cref="GrantLookup"/>)
 /// checks that the token and its authorization are still valid in the database, so a revoked token
 /// or a disconnected app is refused at once, and reads the request's effective workspaces.
 /// </summary>
@@ -30,7 +32,8 @@ public sealed class OAuthBearerAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IdentityDataContext db,
-    RequestWorkspaces requestWorkspaces)
+    RequestWorkspaces requestWorkspaces,
+    ValidatedAccessTokens validatedTokens)
     : AuthenticationHandler<OAuthBearerOptions>(options, logger, encoder)
 {
     public const string McpScheme = "McpOAuth";
@@ -38,32 +41,48 @@ public sealed class OAuthBearerAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var result = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-        if (result.None)
+        var bearer = BearerTokenOf(Request);
+        if (bearer is null || !validatedTokens.TryGet(bearer, out var claims))
         {
-            return AuthenticateResult.NoResult();
+            var result = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+            if (result.None)
+            {
+                return AuthenticateResult.NoResult();
+            }
+
+            if (!result.Succeeded || result.Principal is null)
+            {
+                return AuthenticateResult.Fail("The access token is invalid, expired or revoked.");
+            }
+
+            claims = result.Principal.Claims.ToList();
+            if (bearer is not null && result.Principal.GetExpirationDate() is { } expires)
+            {
+                validatedTokens.Remember(bearer, claims, expires);
+            }
         }
 
-        if (!result.Succeeded || result.Principal is null)
-        {
-            return AuthenticateResult.Fail("The access token is invalid, expired or revoked.");
-        }
+        // The identity is named after this scheme, so policies can tell a token from a cookie.
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name));
+        return await CheckGrantAsync(principal);
+    }
 
-        if (!result.Principal.HasAudience(Options.Audience))
+    /// <summary>The audience of this scheme, then the token and its grant as they are in the database now.</summary>
+    private async Task<AuthenticateResult> CheckGrantAsync(ClaimsPrincipal principal)
+    {
+        if (!principal.HasAudience(Options.Audience))
         {
             return AuthenticateResult.Fail("The access token was issued for another resource.");
         }
 
-        var tokenId = result.Principal.GetTokenId();
-        var authorizationId = result.Principal.GetAuthorizationId();
-        var userId = result.Principal.GetClaim(OpenIddictConstants.Claims.Subject);
+        var tokenId = principal.GetTokenId();
+        var authorizationId = principal.GetAuthorizationId();
+        var userId = principal.GetClaim(OpenIddictConstants.Claims.Subject);
         if (tokenId is null)
         {
             return AuthenticateResult.Fail("The access token is invalid, expired or revoked.");
         }
 
-        // The identity is named after this scheme, so policies can tell a token from a cookie.
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(result.Principal.Claims, Scheme.Name));
         if (authorizationId is null)
         {
             return await GrantLookup.IsClientTokenValidAsync(db, tokenId)
@@ -71,7 +90,7 @@ public sealed class OAuthBearerAuthenticationHandler(
                 : AuthenticateResult.Fail("The access token was revoked.");
         }
 
-        var workspaces = result.Principal.GetClaims(McpClaims.Workspace).Select(id => Guid.TryParse(id, out var workspace) ? workspace : Guid.Empty).ToList();
+        var workspaces = principal.GetClaims(McpClaims.Workspace).Select(id => Guid.TryParse(id, out var workspace) ? workspace : Guid.Empty).ToList();
         var reachable = await GrantLookup.FindUserGrantAsync(db, tokenId, authorizationId, userId ?? "", workspaces, Context.RequestAborted);
         if (reachable is null)
         {
@@ -80,6 +99,12 @@ public sealed class OAuthBearerAuthenticationHandler(
 
         requestWorkspaces.Set(principal, reachable);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+    }
+
+    private static string? BearerTokenOf(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 ? header[7..].Trim() : null;
     }
 
     // The cookie scheme may already have answered a gRPC call with a status; do not overwrite it.

@@ -76,6 +76,7 @@ public static class OAuthServer
             });
 
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, OAuthServerKeys>();
+        builder.Services.AddSingleton<ValidatedAccessTokens>();
         builder.Services.AddAuthentication()
             .AddScheme<OAuthBearerOptions, OAuthBearerAuthenticationHandler>(OAuthBearerAuthenticationHandler.McpScheme, o => o.Audience = mcpResource)
             .AddScheme<OAuthBearerOptions, OAuthBearerAuthenticationHandler>(
