@@ -25,13 +25,6 @@ public sealed class EffectiveWorkspaces(IdentityDataContext db, RequestWorkspace
                 .OrderBy(m => m.Workspace!.Name).ThenBy(m => m.Workspace!.Slug)
                 .Select(m => new ReachableWorkspace(m.WorkspaceId, m.Workspace!.Slug, m.Workspace.Name, m.Role)));
 
-    private static readonly Func<IdentityDataContext, string, List<Guid>, IAsyncEnumerable<ReachableWorkspace>> ScopedOfMember =
-        EF.CompileAsyncQuery((IdentityDataContext db, string userId, List<Guid> scope) =>
-            db.Memberships.AsNoTracking()
-                .Where(m => m.UserId == userId && scope.Contains(m.WorkspaceId))
-                .OrderBy(m => m.Workspace!.Name).ThenBy(m => m.Workspace!.Slug)
-                .Select(m => new ReachableWorkspace(m.WorkspaceId, m.Workspace!.Slug, m.Workspace.Name, m.Role)));
-
     public async Task<IReadOnlyList<ReachableWorkspace>> ResolveAsync(ClaimsPrincipal caller, CancellationToken cancellationToken)
     {
         if (alreadyRead.TryGet(caller, out var readWithCredential))
@@ -45,14 +38,19 @@ public sealed class EffectiveWorkspaces(IdentityDataContext db, RequestWorkspace
             return [];
         }
 
-        var query = caller.HasClaim(c => c.Type == McpClaims.AllWorkspaces)
-            ? AllOfMember(db, userId)
-            : ScopedOfMember(db, userId, caller.FindAll(McpClaims.Workspace).Select(c => Guid.TryParse(c.Value, out var id) ? id : Guid.Empty).ToList());
+        // A user has few memberships: reading them all and keeping the scoped ones in memory avoids a
+        // collection parameter, for which EF Core would generate the SQL again on every call.
+        HashSet<Guid>? scope = caller.HasClaim(c => c.Type == McpClaims.AllWorkspaces)
+            ? null
+            : caller.FindAll(McpClaims.Workspace).Select(c => Guid.TryParse(c.Value, out var id) ? id : Guid.Empty).ToHashSet();
 
         var reachable = new List<ReachableWorkspace>();
-        await foreach (var workspace in query.WithCancellation(cancellationToken))
+        await foreach (var workspace in AllOfMember(db, userId).WithCancellation(cancellationToken))
         {
-            reachable.Add(workspace);
+            if (scope is null || scope.Contains(workspace.Id))
+            {
+                reachable.Add(workspace);
+            }
         }
 
         return reachable;

@@ -10,17 +10,21 @@ namespace Perspective.Identity.OAuth;
 /// The per-request database check of an access token whose signature, lifetime and audience were
 /// already validated: its token entry and its authorization (the app's grant) are both still
 /// valid, so a revoked token or a disconnected app is refused at once. In the same single query it
-/// reads the effective workspaces: the workspaces in the token intersected with the user's
-/// memberships now (the rule of <see cref="EffectiveWorkspaces"/>). Compiled once, like the key lookup.
+/// reads the effective workspaces: the workspaces consented in the grant (the same ones the token
+/// names) intersected with the user's memberships now (the rule of <see cref="EffectiveWorkspaces"/>). Compiled once, like the key lookup.
 /// </summary>
 internal static class GrantLookup
 {
-    private static readonly Func<IdentityDataContext, string, string, string, List<Guid>, IAsyncEnumerable<GrantRow>> UserGrant =
-        EF.CompileAsyncQuery((IdentityDataContext db, string tokenId, string authorizationId, string userId, List<Guid> workspaces) =>
+    // One row per effective workspace (or one row without a workspace when none is left): the token
+    // joined with its grant, the workspaces consented in that grant, and the user's memberships of them.
+    // (No collection parameter: EF Core would generate the SQL again on every call.)
+    private static readonly Func<IdentityDataContext, string, string, string, IAsyncEnumerable<GrantRow>> UserGrant =
+        EF.CompileAsyncQuery((IdentityDataContext db, string tokenId, string authorizationId, string userId) =>
             from token in db.Set<OpenIddictEntityFrameworkCoreToken>().AsNoTracking()
             where token.Id == tokenId && token.Status == Statuses.Valid && token.Type == TokenTypeIdentifiers.AccessToken &&
                   token.Authorization!.Id == authorizationId && token.Authorization.Status == Statuses.Valid
-            from membership in db.Memberships.Where(m => m.UserId == userId && workspaces.Contains(m.WorkspaceId)).DefaultIfEmpty()
+            from consented in db.GrantWorkspaces.Where(g => g.AuthorizationId == authorizationId).DefaultIfEmpty()
+            from membership in db.Memberships.Where(m => m.WorkspaceId == consented!.WorkspaceId && m.UserId == userId).DefaultIfEmpty()
             orderby membership!.Workspace!.Name, membership.Workspace!.Slug
             select new GrantRow(membership == null
                 ? null
@@ -34,10 +38,10 @@ internal static class GrantLookup
 
     /// <summary>The effective workspaces when the user's token and grant are valid; null when either is not.</summary>
     public static async Task<List<ReachableWorkspace>?> FindUserGrantAsync(
-        IdentityDataContext db, string tokenId, string authorizationId, string userId, List<Guid> workspaces, CancellationToken cancellationToken)
+        IdentityDataContext db, string tokenId, string authorizationId, string userId, CancellationToken cancellationToken)
     {
         List<ReachableWorkspace>? reachable = null;
-        await foreach (var row in UserGrant(db, tokenId, authorizationId, userId, workspaces).WithCancellation(cancellationToken))
+        await foreach (var row in UserGrant(db, tokenId, authorizationId, userId).WithCancellation(cancellationToken))
         {
             reachable ??= [];
             if (row.Workspace is not null)

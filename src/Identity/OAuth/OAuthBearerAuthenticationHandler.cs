@@ -90,8 +90,7 @@ public sealed class OAuthBearerAuthenticationHandler(
                 : AuthenticateResult.Fail("The access token was revoked.");
         }
 
-        var workspaces = principal.GetClaims(McpClaims.Workspace).Select(id => Guid.TryParse(id, out var workspace) ? workspace : Guid.Empty).ToList();
-        var reachable = await GrantLookup.FindUserGrantAsync(db, tokenId, authorizationId, userId ?? "", workspaces, Context.RequestAborted);
+        var reachable = await GrantLookup.FindUserGrantAsync(db, tokenId, authorizationId, userId ?? "", Context.RequestAborted);
         if (reachable is null)
         {
             return AuthenticateResult.Fail("The access token was revoked or its app was disconnected.");
