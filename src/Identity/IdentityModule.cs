@@ -20,8 +20,8 @@ using Perspective.Identity.Grpc;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Seeding;
 using Perspective.Identity.Storage;
-using Perspective.Identity.Workspaces;
 using Perspective.Identity.Storage.Postgres;
+using Perspective.Identity.Workspaces;
 
 namespace Perspective.Identity;
 

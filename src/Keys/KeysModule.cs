@@ -12,8 +12,8 @@ using Perspective.Keys.Authentication;
 using Perspective.Keys.Management;
 using Perspective.Keys.Seeding;
 using Perspective.Keys.Storage;
-using Perspective.Keys.Usage;
 using Perspective.Keys.Storage.Postgres;
+using Perspective.Keys.Usage;
 
 namespace Perspective.Keys;
 
