@@ -61,10 +61,14 @@ public sealed class FaultTests(ITestOutputHelper output)
             }
         })).ToList();
 
-        while (acknowledged.Count < 40)
+        // Kill once enough creations were acknowledged (bounded: a creator that fails ends the wait too).
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (acknowledged.Count < 40 && !creators.Any(c => c.IsCompleted) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(10);
         }
+
+        Assert.True(acknowledged.Count >= 40, $"Only {acknowledged.Count} keys were created before the kill.");
 
         Volatile.Write(ref killing, true);
         await host.KillAsync();
