@@ -57,7 +57,11 @@ exec "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w "\$@"
 CTL
       chmod +x "$dir/ctl"
     fi
-    "$dir/ctl" start >/dev/null
+    if ! "$dir/ctl" start >/dev/null; then
+      echo "PostgreSQL did not start; its log:" >&2
+      cat "$dir/server.log" >&2 || true
+      exit 1
+    fi
     port="$(sed -n "s/^port = \([0-9]*\)$/\1/p" "$dir/data/postgresql.conf" | tail -n 1)"
     echo "Host=127.0.0.1;Port=$port;Username=postgres"
     ;;
