@@ -81,7 +81,8 @@ public static class IdentityModule
         builder.AddOAuthServer();
         builder.Services.AddRazorPages();
         builder.Services.AddGrpc();
-        builder.Services.TryAddScoped<RequestWorkspaces>();
+        builder.Services.AddScoped<RequestWorkspaces>();
+        builder.Services.AddScoped<EffectiveWorkspaces>();
         builder.Services.AddScoped<WorkspaceDirectory>();
         builder.Services.AddScoped<ConnectedAppDirectory>();
         builder.Services.AddScoped<UserDirectory>();

@@ -3,10 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Perspective.Identity;
-using Perspective.Identity.Access;
 using Perspective.Identity.Storage;
 using Perspective.Keys.Authentication;
 using Perspective.Keys.Management;
@@ -29,7 +27,6 @@ public static class KeysModule
             .ValidateOnStart();
         builder.Services.AddScoped<McpKeyManager>();
         builder.Services.AddSingleton<LastUsedTracker>();
-        builder.Services.TryAddScoped<RequestWorkspaces>();
         builder.Services.AddOptions<LastUsedOptions>().Bind(builder.Configuration.GetSection("Keys:LastUsed"));
         builder.Services.AddHostedService<LastUsedFlusher>();
         builder.Services.AddAuthentication()

@@ -35,7 +35,6 @@ public sealed class IdentityTestDatabase : IAsyncLifetime
         collection.AddSingleton(TimeProvider.System);
         if (TestDatabaseServer.Provider == DatabaseProvider.Postgres)
         {
-            TestDatabaseServer.CreatePostgresDatabase(postgresDatabase);
             var settings = new PlatformDatabaseSettings(DatabaseProvider.Postgres, TestDatabaseServer.PostgresConnectionString(postgresDatabase));
             collection.AddDbContext<IdentityDataContext, PostgresIdentityDataContext>(options =>
                 options.UsePlatformDatabase(settings, IdentityDataContext.MigrationsHistoryTable));

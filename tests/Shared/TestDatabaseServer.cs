@@ -26,14 +26,6 @@ public static class TestDatabaseServer
         drop.ExecuteNonQuery();
     }
 
-    public static void CreatePostgresDatabase(string name)
-    {
-        using var connection = new NpgsqlConnection(ServerConnectionString);
-        connection.Open();
-        using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-        create.ExecuteNonQuery();
-    }
-
     private static string ServerConnectionString =>
         Environment.GetEnvironmentVariable("PERSPECTIVE_TEST_POSTGRES") is { Length: > 0 } server
             ? server

@@ -44,10 +44,16 @@ public static class Paging
 
     /// <summary>A time position written by <see cref="EncodeToken"/> as UTC ticks; INVALID_ARGUMENT when it is not one.</summary>
     public static DateTime DecodeTime(string position) =>
-        long.TryParse(position, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks) &&
-        ticks <= DateTime.MaxValue.Ticks
-            ? new DateTime(ticks, DateTimeKind.Utc)
-            : throw GrpcErrors.Rpc(global::Grpc.Core.StatusCode.InvalidArgument, InvalidToken);
+        TryDecodeTime(position, out var time) ? time : throw GrpcErrors.Rpc(global::Grpc.Core.StatusCode.InvalidArgument, InvalidToken);
+
+    /// <summary>False when <paramref name="position"/> is not UTC ticks of a representable time.</summary>
+    public static bool TryDecodeTime(string position, out DateTime time)
+    {
+        var valid = long.TryParse(position, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks) &&
+                    ticks <= DateTime.MaxValue.Ticks;
+        time = valid ? new DateTime(ticks, DateTimeKind.Utc) : default;
+        return valid;
+    }
 
     /// <summary>The UTC ticks of <paramref name="time"/>, as a page token position.</summary>
     public static string EncodeTime(DateTime time) => time.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
@@ -41,8 +40,13 @@ public sealed class OAuthBearerAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var bearer = BearerTokenOf(Request);
-        if (bearer is null || !validatedTokens.TryGet(bearer, out var claims))
+        // Only the Authorization header: a token in a URL or a form ends up in logs.
+        if (!BearerToken.TryRead(Request, out var bearer))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (!validatedTokens.TryGet(bearer, out var claims))
         {
             var result = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
             if (result.None)
@@ -56,7 +60,7 @@ public sealed class OAuthBearerAuthenticationHandler(
             }
 
             claims = result.Principal.Claims.ToList();
-            if (bearer is not null && result.Principal.GetExpirationDate() is { } expires)
+            if (result.Principal.GetExpirationDate() is { } expires)
             {
                 validatedTokens.Remember(bearer, claims, expires);
             }
@@ -98,12 +102,6 @@ public sealed class OAuthBearerAuthenticationHandler(
 
         requestWorkspaces.Set(principal, reachable);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
-    }
-
-    private static string? BearerTokenOf(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 ? header[7..].Trim() : null;
     }
 
     // The cookie scheme may already have answered a gRPC call with a status; do not overwrite it.

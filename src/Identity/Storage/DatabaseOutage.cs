@@ -36,10 +36,21 @@ public static class DatabaseOutage
     }
 
     /// <summary>
-    /// Drops idle pooled connections after an outage was seen: they belonged to a server session
-    /// that is gone, and reusing them would fail once more each after the server is back.
+    /// Drops idle pooled PostgreSQL connections after <paramref name="outage"/>: they belonged to a
+    /// server session that is gone, and reusing them would fail once more each after the server is
+    /// back. (A busy SQLite file has no such connections.)
     /// </summary>
-    public static void ForgetBrokenConnections() => NpgsqlConnection.ClearAllPools();
+    public static void ForgetBrokenConnections(Exception outage)
+    {
+        for (var current = outage; current is not null; current = current.InnerException)
+        {
+            if (current is NpgsqlException)
+            {
+                NpgsqlConnection.ClearAllPools();
+                return;
+            }
+        }
+    }
 
     // Class 08: connection exception; 57P01-57P03: shutdown / crash / cannot connect now; 53300: too many connections.
     private static bool IsUnavailableState(string state) =>

@@ -57,13 +57,25 @@ public static class DatabaseOutageResponses
             }
         }));
 
+    private static long lastReport;
+
+    /// <summary>
+    /// Once per retry interval, not per refused request: drops the pooled connections of the gone
+    /// server session and logs the reason (e.g. "Connection refused"), never the request's credentials.
+    /// </summary>
     internal static void Report(ILoggerFactory loggers, Exception exception, string path)
     {
-        DatabaseOutage.ForgetBrokenConnections();
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref lastReport);
+        if (now - last < DatabaseOutage.RetryAfterSeconds * 1000L || Interlocked.CompareExchange(ref lastReport, now, last) != last)
+        {
+            return;
+        }
 
-        // The reason only (e.g. "Connection refused"), never the request's credentials.
+        DatabaseOutage.ForgetBrokenConnections(exception);
         loggers.CreateLogger(typeof(DatabaseOutageResponses)).LogWarning(
-            "Answered {Path} with 503 / UNAVAILABLE: the database is unreachable ({Reason})", path, exception.GetBaseException().Message);
+            "Answered {Path} with 503 / UNAVAILABLE: the database is unreachable ({Reason}); further refusals within {Seconds} s are not logged",
+            path, exception.GetBaseException().Message, DatabaseOutage.RetryAfterSeconds);
     }
 }
 

@@ -3,8 +3,8 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Perspective.Identity;
+using Perspective.Identity.Access;
 using Perspective.Identity.OAuth;
-using Perspective.Keys.Authentication;
 
 namespace Perspective.McpHost.Mcp;
 

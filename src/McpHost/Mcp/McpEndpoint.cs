@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using ModelContextProtocol;
-using Perspective.Identity.Access;
 using Perspective.McpHost.Extensions;
 using Perspective.McpHost.Mcp.Tools;
 
@@ -21,8 +19,6 @@ public static class McpEndpoint
     public static IHostApplicationBuilder AddMcpEndpoint(this IHostApplicationBuilder builder)
     {
         builder.AddMcpAuthentication();
-        builder.Services.AddScoped<EffectiveWorkspaces>();
-        builder.Services.TryAddScoped<RequestWorkspaces>();
         builder.Services.AddScoped<WorkspaceAccess>();
         builder.Services
             .AddMcpServer(options =>

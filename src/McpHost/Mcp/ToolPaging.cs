@@ -1,4 +1,3 @@
-using System.Globalization;
 using ModelContextProtocol;
 using Perspective.Identity.Grpc;
 using Perspective.McpHost.Content;
@@ -20,15 +19,14 @@ public static class ToolPaging
 
     public static NewestFirstCursor? Cursor(string? pageToken, string list)
     {
+        var time = default(DateTime);
         if (!Paging.TryDecodeToken(pageToken, list, positionLength: 2, out var position) ||
-            (position is not null && !long.TryParse(position[0], NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+            (position is not null && !Paging.TryDecodeTime(position[0], out time)))
         {
             throw new McpException("page_token is not valid. Pass the next_page_token from the previous call unchanged, or leave it out for the first page.");
         }
 
-        return position is null
-            ? null
-            : new NewestFirstCursor(new DateTime(long.Parse(position[0], CultureInfo.InvariantCulture), DateTimeKind.Utc), position[1]);
+        return position is null ? null : new NewestFirstCursor(time, position[1]);
     }
 
     /// <summary>

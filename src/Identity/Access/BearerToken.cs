@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Perspective.Keys.Authentication;
+namespace Perspective.Identity.Access;
 
-/// <summary>Reads <c>Authorization: Bearer &lt;token&gt;</c> (RFC 6750), the only way MCP credentials are accepted.</summary>
+/// <summary>Reads <c>Authorization: Bearer &lt;token&gt;</c> (RFC 6750), the only way bearer credentials (MCP keys, legacy tokens, access tokens) are accepted.</summary>
 public static class BearerToken
 {
     /// <summary>True when the request carries an Authorization header at all.</summary>
