@@ -75,8 +75,9 @@ public static class IdentityModule
             .AddPolicy(PlatformPolicies.SignedInUser, policy => policy
                 .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, OAuthBearerAuthenticationHandler.ManagementScheme)
                 .RequireAuthenticatedUser()
+                // A token must be a user's grant (client-credentials clients are not users) with the management scope.
                 .RequireAssertion(context => context.User.Identity?.AuthenticationType != OAuthBearerAuthenticationHandler.ManagementScheme ||
-                                             context.User.HasScope(OAuthScopes.Management)));
+                                             (context.User.HasScope(OAuthScopes.Management) && context.User.GetAuthorizationId() is not null)));
 
         builder.AddOAuthServer();
         builder.Services.AddRazorPages();

@@ -69,7 +69,9 @@ public static class OAuthServer
             .AddValidation(options =>
             {
                 options.UseLocalServer();
-                options.UseAspNetCore();
+                options.UseAspNetCore()
+                    .DisableAccessTokenExtractionFromQueryString()
+                    .DisableAccessTokenExtractionFromBodyForm();
                 // The token entry and authorization checks are not left to OpenIddict: the bearer
                 // handler makes them in one compiled query with the effective workspaces (GrantLookup).
                 options.AddAudiences(mcpResource, OAuthScopes.ManagementResource);
