@@ -1,20 +1,17 @@
 using Microsoft.EntityFrameworkCore;
 using ModelContextProtocol.AspNetCore;
-using Perspective.Identity;
 using Perspective.Identity.Access;
 using Perspective.Identity.Seeding;
 using Perspective.Identity.Storage;
-using Perspective.Keys;
 using Perspective.Keys.Storage;
 using Perspective.McpHost.Admin;
 using Perspective.McpHost.Content;
 using Perspective.McpHost.Extensions;
-using Perspective.McpHost.Mcp;
 
 namespace Perspective.Bench;
 
 /// <summary>
-/// The product host composed from the modules' own extension methods, exactly as its Program
+/// The product host composed by the same <see cref="PlatformComposition"/> calls as its Program
 /// does, plus what only a benchmark may have: an MCP endpoint without authentication (the
 /// baseline the authenticated one is compared with) and counters of allocations and writes.
 /// </summary>
@@ -26,12 +23,7 @@ internal static class BenchHost
     public static async Task RunAsync(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args.Where(a => a != "--host").ToArray());
-        builder.AddPlatformHost();
-        builder.AddIdentityModule();
-        builder.AddKeysModule();
-        builder.AddWorkspaceContent();
-        builder.AddMcpEndpoint();
-        builder.AddAdminModule();
+        builder.AddPlatformModules();
 
         var writes = new WriteCounter();
         builder.Services.ConfigureDbContext<IdentityDataContext>(options => options.AddInterceptors(writes));
@@ -50,11 +42,7 @@ internal static class BenchHost
             context.User = anonymousCaller;
             return next(context);
         }));
-        app.MapIdentityModule();
-        app.MapKeysModule();
-        app.MapMcpEndpoint();
-        app.MapAdminModule();
-        app.MapPlatformEndpoints();
+        app.MapPlatformModules();
         app.MapMcp(AnonymousMcpPath);
         app.MapGet(StatsPath, () => Results.Json(new BenchStats(GC.GetTotalAllocatedBytes(precise: false), writes.Commands, writes.Writes)));
         await app.RunAsync();
