@@ -50,6 +50,10 @@ public class KeyLookupBenchmarks
         // Pooled, as the host registers it.
         contexts = new PooledDbContextFactory<KeysDataContext>(
             new DbContextOptionsBuilder<KeysDataContext>().UsePlatformDatabase(settings, KeysDataContext.MigrationsHistoryTable).Options);
+        if ((await FindKeyByHash())?.Reachable.Count != 1)
+        {
+            throw new InvalidOperationException("The benchmark key should reach exactly its one workspace.");
+        }
     }
 
     [Benchmark]
@@ -67,9 +71,15 @@ public class KeyLookupBenchmarks
     }
 }
 
-/// <summary>Builds a key table of a given size through the real migrations; returns the hash of a key in the middle.</summary>
+/// <summary>
+/// Builds a key table of a given size through the real migrations, each key scoped to a workspace the
+/// user is a member of (so the lookup's joins have rows to find, as in production); returns the hash
+/// of a key in the middle.
+/// </summary>
 public static class KeyTable
 {
+    private static readonly Guid BenchWorkspace = new("6c0f8a56-5b1e-4d7e-9a43-3f1c2a9b7e10");
+
     public static async Task<byte[]> FillAsync(PlatformDatabaseSettings settings, int count)
     {
         await using (var identity = new IdentityDataContext(new DbContextOptionsBuilder<IdentityDataContext>()
@@ -78,6 +88,11 @@ public static class KeyTable
             await identity.Database.MigrateAsync();
             await PlatformDatabase.PrepareAsync(identity, CancellationToken.None);
             identity.Users.Add(new Perspective.Identity.Accounts.PlatformUser { Id = "bench-user", UserName = "bench", Email = "bench@example.com" });
+            identity.Workspaces.Add(new Perspective.Identity.Workspaces.Workspace { Id = BenchWorkspace, Slug = "bench", Name = "Bench" });
+            identity.Memberships.Add(new Perspective.Identity.Workspaces.Membership
+            {
+                WorkspaceId = BenchWorkspace, UserId = "bench-user", Role = Perspective.Identity.Workspaces.MembershipRole.Owner,
+            });
             await identity.SaveChangesAsync();
         }
 
@@ -91,7 +106,9 @@ public static class KeyTable
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO McpKeys (Id, UserId, Name, NormalizedName, TokenHash, TokenHint, CreateTime) VALUES ($id, 'bench-user', $name, $name, $hash, 'abcd', '2026-01-01 00:00:00')";
+        insert.CommandText = "INSERT INTO McpKeys (Id, UserId, Name, NormalizedName, TokenHash, TokenHint, CreateTime) VALUES ($id, 'bench-user', $name, $name, $hash, 'abcd', '2026-01-01 00:00:00');" +
+                             "INSERT INTO McpKeyWorkspaces (KeyId, WorkspaceId) VALUES ($id, $workspace);";
+        insert.Parameters.AddWithValue("$workspace", BenchWorkspace.ToString().ToUpperInvariant());
         var id = insert.Parameters.Add("$id", SqliteType.Text);
         var name = insert.Parameters.Add("$name", SqliteType.Text);
         var tokenHash = insert.Parameters.Add("$hash", SqliteType.Blob);
