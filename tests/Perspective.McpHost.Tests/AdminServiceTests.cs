@@ -292,15 +292,8 @@ public sealed class AdminServiceTests(PlatformFactory factory) : IClassFixture<P
 
     private async Task<string> DemoKeyAsync(string name) => (await DemoKeyWithWorkspacesAsync(name, "acme-research")).Token;
 
-    private async Task<(string Token, Dictionary<string, string> Workspaces)> DemoKeyWithWorkspacesAsync(string name, params string[] slugs)
-    {
-        var cookies = await factory.SignInAsync(DemoSeed.DemoEmail, DemoSeed.DemoPassword);
-        var accounts = new Accounts.V1.AccountService.AccountServiceClient(factory.CreateGrpcChannel(cookies));
-        var workspaces = (await accounts.ListMyWorkspacesAsync(new Accounts.V1.ListMyWorkspacesRequest())).Workspaces.ToDictionary(w => w.Slug, w => w.Id);
-        var keys = new McpKeyService.McpKeyServiceClient(factory.CreateGrpcChannel(cookies));
-        var created = await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = name, WorkspaceIds = { slugs.Select(s => workspaces[s]) } });
-        return (created.Token, workspaces);
-    }
+    private Task<(string Token, Dictionary<string, string> Workspaces)> DemoKeyWithWorkspacesAsync(string name, params string[] slugs) =>
+        factory.CreateDemoKeyAsync(name, slugs);
 
 
     private static async Task<RpcException> FailsAsync<T>(AsyncUnaryCall<T> call) =>

@@ -281,12 +281,12 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
                 Assert.NotNull(shownBeforeRestart);
                 Assert.InRange(shownBeforeRestart.ToDateTime(), DateTime.UtcNow.AddMinutes(-2), DateTime.UtcNow);
                 Assert.Equal(0, shownBeforeRestart.ToDateTime().Second);
-                Assert.Null(await StoredLastUseAsync(host, keyId));
+                Assert.Null(await host.StoredLastUseAsync(keyId));
             }
 
             // Stopping the host wrote what was pending; a new host on the same data reads it back.
             using var restarted = PlatformFactory.OnData(dataDirectory);
-            Assert.Equal(shownBeforeRestart.ToDateTime(), await StoredLastUseAsync(restarted, keyId));
+            Assert.Equal(shownBeforeRestart.ToDateTime(), await restarted.StoredLastUseAsync(keyId));
             var keys = new McpKeyService.McpKeyServiceClient(restarted.CreateGrpcChannel(await restarted.SignInAsync("last-used@perspective.local", Password)));
             Assert.Equal(shownBeforeRestart, Assert.Single((await keys.ListMcpKeysAsync(new ListMcpKeysRequest())).McpKeys).LastUsedTime);
         }
@@ -320,15 +320,8 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
         Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
     }
 
-    private async Task<(string Token, Dictionary<string, string> Workspaces)> DemoKeyAsync(string name, params string[] slugs)
-    {
-        var cookies = await factory.SignInAsync(DemoSeed.DemoEmail, DemoSeed.DemoPassword);
-        var accounts = new Accounts.V1.AccountService.AccountServiceClient(factory.CreateGrpcChannel(cookies));
-        var workspaces = (await accounts.ListMyWorkspacesAsync(new Accounts.V1.ListMyWorkspacesRequest())).Workspaces.ToDictionary(w => w.Slug, w => w.Id);
-        var keys = new McpKeyService.McpKeyServiceClient(factory.CreateGrpcChannel(cookies));
-        var created = await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = name, WorkspaceIds = { slugs.Select(s => workspaces[s]) } });
-        return (created.Token, workspaces);
-    }
+    private Task<(string Token, Dictionary<string, string> Workspaces)> DemoKeyAsync(string name, params string[] slugs) =>
+        factory.CreateDemoKeyAsync(name, slugs);
 
     private Task<TestUser> NewUserAsync(string name) => NewUserAsync(factory, name);
 
@@ -355,12 +348,6 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
     {
         await using var scope = factory.Services.CreateAsyncScope();
         return (await scope.ServiceProvider.GetRequiredService<IdentityDataContext>().Workspaces.SingleAsync(w => w.Slug == slug)).Id.ToString();
-    }
-
-    private static async Task<DateTime?> StoredLastUseAsync(PlatformFactory host, string keyId)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<KeysDataContext>().McpKeys.Where(k => k.Id == keyId).Select(k => k.LastUsedTime).SingleAsync();
     }
 
 

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Hosting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Perspective.Identity.Accounts;
@@ -133,6 +134,26 @@ public static class HostClients
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/", response.Headers.Location?.OriginalString);
         return cookies;
+    }
+
+    /// <summary>Signs in as the demo user and creates an MCP key scoped to the workspaces with these slugs; returns it and the demo user's workspace ids by slug.</summary>
+    public static async Task<(string Token, Dictionary<string, string> Workspaces)> CreateDemoKeyAsync(
+        this WebApplicationFactory<Program> host, string name, params string[] slugs)
+    {
+        var cookies = await host.SignInAsync(Perspective.Identity.Seeding.DemoSeed.DemoEmail, Perspective.Identity.Seeding.DemoSeed.DemoPassword);
+        var accounts = new Accounts.V1.AccountService.AccountServiceClient(host.CreateGrpcChannel(cookies));
+        var workspaces = (await accounts.ListMyWorkspacesAsync(new Accounts.V1.ListMyWorkspacesRequest())).Workspaces.ToDictionary(w => w.Slug, w => w.Id);
+        var keys = new Keys.V1.McpKeyService.McpKeyServiceClient(host.CreateGrpcChannel(cookies));
+        var created = await keys.CreateMcpKeyAsync(new Keys.V1.CreateMcpKeyRequest { Name = name, WorkspaceIds = { slugs.Select(s => workspaces[s]) } });
+        return (created.Token, workspaces);
+    }
+
+    /// <summary>The last-used time of a key as stored (not as shown, which includes uses not yet flushed).</summary>
+    public static async Task<DateTime?> StoredLastUseAsync(this WebApplicationFactory<Program> host, string keyId)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Perspective.Keys.Storage.KeysDataContext>().McpKeys
+            .Where(k => k.Id == keyId).Select(k => k.LastUsedTime).SingleAsync();
     }
 
     /// <summary>An HTTP client that keeps cookies in <paramref name="cookies"/> and does not follow redirects.</summary>

@@ -1,10 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Perspective.Accounts.V1;
 using Perspective.Identity.Seeding;
-using Perspective.Keys.Storage;
 using Perspective.Keys.V1;
 
 namespace Perspective.McpHost.Tests;
@@ -38,10 +36,7 @@ public sealed class SharedDatabaseTests
             behind.Dispose();
 
             using var reader = PlatformFactory.OnData(dataDirectory);
-            await using var scope = reader.Services.CreateAsyncScope();
-            var stored = await scope.ServiceProvider.GetRequiredService<KeysDataContext>().McpKeys
-                .Where(k => k.Id == created.McpKey.Id).Select(k => k.LastUsedTime).SingleAsync();
-            Assert.Equal(TruncateToMinute(now.AddMinutes(-1).UtcDateTime), stored);
+            Assert.Equal(TruncateToMinute(now.AddMinutes(-1).UtcDateTime), await reader.StoredLastUseAsync(created.McpKey.Id));
         }
         finally
         {
