@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Perspective.Identity;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Storage;
+using Perspective.McpHost.GrpcInput;
 
 namespace Perspective.McpHost.Extensions;
 
@@ -20,7 +21,7 @@ public static class HostExtensions
             options.KnownIPNetworks.Clear();
             options.KnownProxies.Clear();
         });
-        builder.Services.AddGrpc(options => options.Interceptors.Add<DatabaseOutageInterceptor>());
+        builder.Services.AddGrpcWithInputLimits();
         builder.Services.AddGrpcReflection();
         builder.Services.AddHealthChecks().AddDbContextCheck<IdentityDataContext>(HealthReportWriter.DatabaseCheck);
         return builder;

@@ -2,6 +2,7 @@ using Perspective.Identity;
 using Perspective.Keys;
 using Perspective.McpHost.Admin;
 using Perspective.McpHost.Content;
+using Perspective.McpHost.GrpcInput;
 using Perspective.McpHost.Mcp;
 
 namespace Perspective.McpHost.Extensions;
@@ -20,6 +21,7 @@ public static class PlatformComposition
         builder.AddWorkspaceContent();
         builder.AddMcpEndpoint();
         builder.AddAdminModule();
+        builder.Services.UseStrictGrpcMessageParsing();
         return builder;
     }
 
