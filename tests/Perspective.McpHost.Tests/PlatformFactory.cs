@@ -37,7 +37,7 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
         this.dataDirectory = dataDirectory;
         this.ownsDataDirectory = ownsDataDirectory;
         this.configure = configure;
-        ClientOptions.BaseAddress = new Uri("https://localhost/");
+        ClientOptions.BaseAddress = new Uri(PublicBaseUrl + "/");
     }
 
     public string DataDirectory => dataDirectory;
@@ -69,7 +69,7 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
     protected override IHost CreateHost(IHostBuilder builder)
     {
         var host = base.CreateHost(builder);
-        host.GetTestServer().BaseAddress = new Uri("https://localhost/");
+        host.GetTestServer().BaseAddress = new Uri(PublicBaseUrl + "/");
         return host;
     }
 

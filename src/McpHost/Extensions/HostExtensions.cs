@@ -4,6 +4,7 @@ using Perspective.Identity;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Storage;
 using Perspective.McpHost.GrpcInput;
+using Perspective.McpHost.Mcp;
 
 namespace Perspective.McpHost.Extensions;
 
@@ -43,9 +44,11 @@ public static class HostExtensions
 
         app.UseRouting();
         app.UseWhen(context => OAuthServer.IsPublicOAuthPath(context.Request.Path), oauth => oauth.UseCors(OAuthServer.PublicCorsPolicy));
+        app.UseMcpRequestGuard();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMcpRequestBody();
         app.UseGrpcWeb();
         return app;
     }

@@ -28,7 +28,11 @@ public sealed class McpChallengeHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var client = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (throttle.RetryAfter(client) is { } wait)
+        var credentialPresented = BearerToken.IsPresent(Request);
+
+        // Only failures are throttled: a request without credentials is the first step of OAuth
+        // discovery and must keep getting the challenge that points to the metadata.
+        if (credentialPresented && throttle.RetryAfter(client) is { } wait)
         {
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
@@ -36,7 +40,6 @@ public sealed class McpChallengeHandler(
             return;
         }
 
-        var credentialPresented = BearerToken.IsPresent(Request);
         if (credentialPresented)
         {
             throttle.RecordFailure(client);

@@ -1,0 +1,50 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Perspective.Identity;
+
+namespace Perspective.McpHost.Mcp;
+
+/// <summary>
+/// Which <c>Host</c> and <c>Origin</c> a request to <c>/mcp</c> may carry: the public origin's (and
+/// configured browser origins). This is the transport spec's DNS-rebinding defence: a page on
+/// another site, even one whose name resolves to this host, is refused before it can use a
+/// credential the browser holds. When the public host is a loopback name, <c>localhost</c>,
+/// <c>127.0.0.1</c> and <c>[::1]</c> are the same host.
+/// </summary>
+public sealed class McpOrigins
+{
+    private readonly Uri publicOrigin;
+    private readonly HashSet<string> allowedOrigins;
+
+    public McpOrigins(IConfiguration configuration, IOptions<McpTransportOptions> options)
+    {
+        publicOrigin = new Uri(PlatformUrls.PublicBaseUrl(configuration));
+        allowedOrigins = options.Value.AllowedOrigins
+            .Select(origin => Uri.TryCreate(origin, UriKind.Absolute, out var uri) ? OriginKey(uri) : null)
+            .OfType<string>()
+            .Append(OriginKey(publicOrigin))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// True for the public host. A <c>Host</c> without a port is accepted for any port, because behind
+    /// a TLS-terminating proxy the scheme the client used is not visible here.
+    /// </summary>
+    public bool IsPublicHost(HostString host) =>
+        host.HasValue &&
+        HostKey(host.Host) == HostKey(publicOrigin.Host) &&
+        (host.Port is null || host.Port == publicOrigin.Port);
+
+    /// <summary>True for a request without <c>Origin</c> (not a browser) or with an allowed one.</summary>
+    public bool IsAllowedOrigin(string? origin) =>
+        string.IsNullOrEmpty(origin) ||
+        (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.AbsolutePath == "/" && allowedOrigins.Contains(OriginKey(uri)));
+
+    private static string OriginKey(Uri uri) => $"{uri.Scheme.ToLowerInvariant()}://{HostKey(uri.Host)}:{uri.Port}";
+
+    private static string HostKey(string host)
+    {
+        var name = host.Trim('[', ']').ToLowerInvariant();
+        return name == "localhost" || (IPAddress.TryParse(name, out var address) && IPAddress.IsLoopback(address)) ? "loopback" : name;
+    }
+}

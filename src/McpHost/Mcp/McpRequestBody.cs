@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Perspective.McpHost.Mcp;
+
+/// <summary>
+/// Reads an authenticated MCP request's body at most up to the limit (413 beyond it, however the
+/// body is framed) and checks what the MCP server would otherwise fail on with a 500: the body must
+/// be JSON (-32700), and an <c>initialize</c> request must name its protocol version (-32602).
+/// The checked bytes are handed on, so the body is read once from the network.
+/// </summary>
+public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOptions> options)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var limit = options.Value.MaxRequestBodySize;
+        var body = await ReadAtMostAsync(context.Request.Body, limit + 1, context.RequestAborted);
+        if (body.Length > limit)
+        {
+            await JsonRpcErrorResponse.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, JsonRpcErrorResponse.TransportError,
+                $"Payload Too Large: an MCP request body may be at most {limit} bytes.");
+            return;
+        }
+
+        if (Problem(body.GetBuffer().AsMemory(0, (int)body.Length)) is { } problem)
+        {
+            await JsonRpcErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, problem.Code, problem.Message, problem.Id);
+            return;
+        }
+
+        context.Request.Body = body;
+        await next(context);
+    }
+
+    private static (int Code, string Message, JsonElement? Id)? Problem(ReadOnlyMemory<byte> body)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            return (JsonRpcErrorResponse.ParseError, "Parse error: the request body is not valid JSON in UTF-8.", null);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return (JsonRpcErrorResponse.ParseError, "Parse error: the request body is not JSON.", null);
+        }
+
+        using (document)
+        {
+            var message = document.RootElement;
+            if (message.ValueKind != JsonValueKind.Object)
+            {
+                return (JsonRpcErrorResponse.InvalidRequest, "Invalid Request: the body must be one JSON-RPC message (a JSON object).", null);
+            }
+
+            JsonElement? id = message.TryGetProperty("id", out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number
+                ? value.Clone()
+                : null;
+            if (message.TryGetProperty("method", out var method) && method.ValueKind == JsonValueKind.String && method.ValueEquals("initialize") &&
+                !(message.TryGetProperty("params", out var parameters) && parameters.ValueKind == JsonValueKind.Object &&
+                  parameters.TryGetProperty("protocolVersion", out var version) && version.ValueKind == JsonValueKind.String))
+            {
+                return (JsonRpcErrorResponse.InvalidParams, "Invalid params: initialize needs params.protocolVersion, the MCP revision the client speaks (e.g. \"2025-11-25\").", id);
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>The body's first <paramref name="maximum"/> bytes, positioned at the start.</summary>
+    private static async Task<MemoryStream> ReadAtMostAsync(Stream body, int maximum, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        while (buffer.Length < maximum)
+        {
+            var read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, maximum - buffer.Length)), cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        buffer.Position = 0;
+        return buffer;
+    }
+}
