@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 using Perspective.Admin.V1;
@@ -68,10 +69,13 @@ public sealed class AdminServiceTests(PlatformFactory factory) : IClassFixture<P
         }
 
         var admin = new AdminService.AdminServiceClient(factory.CreateGrpcChannel(cookies));
+        var before = DateTime.UtcNow.AddSeconds(-1);
         var error = await Assert.ThrowsAsync<RpcException>(() => admin.ListUsersAsync(new ListUsersRequest(), headers).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
         Assert.Contains("admin scope", error.Status.Detail);
+        Assert.Contains(await StoredAuditEventsAsync(before), e =>
+            (e.Actor, e.Action, e.Outcome) == (Admin.AdminAudit.Unauthenticated, "ListUsers", "UNAUTHENTICATED"));
     }
 
     [Fact]
@@ -91,10 +95,46 @@ public sealed class AdminServiceTests(PlatformFactory factory) : IClassFixture<P
 
         var token = await ClientCredentialsTokenAsync("not-an-admin", "not-an-admin-secret", OAuthScopes.Management);
         var admin = new AdminService.AdminServiceClient(factory.CreateGrpcChannel());
+        var before = DateTime.UtcNow.AddSeconds(-1);
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            admin.ListUsersAsync(new ListUsersRequest(), new Metadata { { "authorization", $"Bearer {token}" } }).ResponseAsync);
+            admin.RemoveMemberAsync(new RemoveMemberRequest { WorkspaceId = Guid.NewGuid().ToString(), UserId = "u" }, new Metadata { { "authorization", $"Bearer {token}" } }).ResponseAsync);
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        Assert.Contains(await StoredAuditEventsAsync(before), e => (e.Actor, e.Action, e.Outcome) == ("not-an-admin", "RemoveMember", "PERMISSION_DENIED"));
+    }
+
+    [Fact]
+    public async Task Failed_admin_calls_and_listing_the_audit_log_are_audited_too()
+    {
+        var admin = await AdminAsync();
+        var before = DateTime.UtcNow.AddSeconds(-1);
+        var unknownKey = $"no-such-key-{Guid.NewGuid():N}";
+
+        var error = await FailsAsync(admin.RevokeMcpKeyAsync(new RevokeMcpKeyRequest { KeyId = unknownKey }));
+        await admin.ListAuditEventsAsync(new ListAuditEventsRequest { PageSize = 1 });
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        var events = await StoredAuditEventsAsync(before);
+        Assert.Contains(events, e => (e.Actor, e.Action, e.Target, e.Outcome) == (PlatformFactory.AdminClientId, "RevokeMcpKey", $"key:{unknownKey}", "NOT_FOUND"));
+        Assert.Contains(events, e => (e.Actor, e.Action, e.Outcome) == (PlatformFactory.AdminClientId, "ListAuditEvents", "OK"));
+        var listed = (await admin.ListAuditEventsAsync(new ListAuditEventsRequest { PageSize = 100 })).AuditEvents;
+        Assert.Contains(listed, e => e.Target == $"key:{unknownKey}" && e.Outcome == "NOT_FOUND");
+    }
+
+    [Theory]
+    [InlineData(StatusCode.OK, "OK")]
+    [InlineData(StatusCode.NotFound, "NOT_FOUND")]
+    [InlineData(StatusCode.PermissionDenied, "PERMISSION_DENIED")]
+    [InlineData(StatusCode.ResourceExhausted, "RESOURCE_EXHAUSTED")]
+    public void Outcomes_use_the_grpc_status_names(StatusCode status, string name) =>
+        Assert.Equal(name, Admin.AdminAudit.Outcome(status));
+
+    /// <summary>Audit events since <paramref name="since"/>, read from the store (listing through the API would add one).</summary>
+    private async Task<List<Admin.AuditEvent>> StoredAuditEventsAsync(DateTime since)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var events = await scope.ServiceProvider.GetRequiredService<Admin.AdminDataContext>().AuditEvents.AsNoTracking().ToListAsync();
+        return events.Where(e => e.Time >= since).ToList();
     }
 
     [Fact]
@@ -232,7 +272,7 @@ public sealed class AdminServiceTests(PlatformFactory factory) : IClassFixture<P
         var events = (await admin.ListAuditEventsAsync(new ListAuditEventsRequest { PageSize = 100 })).AuditEvents;
 
         var revoke = events.First(e => e.Action == "RevokeMcpKey" && e.Target == $"key:{key.Id}");
-        Assert.Equal(PlatformFactory.AdminClientId, revoke.Actor);
+        Assert.Equal((PlatformFactory.AdminClientId, "OK"), (revoke.Actor, revoke.Outcome));
         Assert.Contains(events, e => e.Action == "ListUserMcpKeys" && e.Target == $"user:{demo.Id}");
         Assert.True(events.IndexOf(revoke) < events.IndexOf(events.First(e => e.Action == "ListUserMcpKeys")), "Newest first.");
         Assert.DoesNotContain(events, e => e.Target.Contains(token[4..20], StringComparison.Ordinal));

@@ -33,6 +33,7 @@ public class AdminDataContext : DbContext
             audit.Property(a => a.Actor).HasMaxLength(200);
             audit.Property(a => a.Action).HasMaxLength(64);
             audit.Property(a => a.Target).HasMaxLength(AuditEvent.TargetMaxLength);
+            audit.Property(a => a.Outcome).HasMaxLength(32).HasDefaultValue("OK");
             audit.HasIndex(a => a.Time);
         });
 }

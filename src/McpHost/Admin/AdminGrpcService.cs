@@ -12,7 +12,7 @@ using MembershipRole = Perspective.Identity.Workspaces.MembershipRole;
 
 namespace Perspective.McpHost.Admin;
 
-/// <summary>Operator actions over gRPC (grpcurl through reflection); every one is audited.</summary>
+/// <summary>Operator actions over gRPC (grpcurl through reflection); every call is audited by <see cref="AdminAudit"/>.</summary>
 internal sealed class AdminGrpcService(
     UserManager<PlatformUser> users,
     UserDirectory userDirectory,
@@ -26,6 +26,7 @@ internal sealed class AdminGrpcService(
 
     public override async Task<CreateUserResponse> CreateUser(CreateUserRequest request, ServerCallContext context)
     {
+        AdminAudit.Target(context, $"email:{request.Email.Trim()}");
         var email = request.Email.Trim();
         var displayName = request.DisplayName.Trim();
         if (displayName.Length is 0 or > PlatformUser.DisplayNameMaxLength || displayName.Any(char.IsControl))
@@ -50,12 +51,14 @@ internal sealed class AdminGrpcService(
             GrpcErrors.InvalidArgument(string.Join(" ", result.Errors.Select(e => e.Description)));
         }
 
-        await AuditAsync(context, "CreateUser", $"user:{user.Id} email:{email}");
+        AdminAudit.Target(context, $"user:{user.Id} email:{email}");
+
         return new CreateUserResponse { User = MapToUser(user) };
     }
 
     public override async Task<ListUsersResponse> ListUsers(ListUsersRequest request, ServerCallContext context)
     {
+        AdminAudit.Target(context, $"email_prefix:{request.EmailPrefix}");
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
         var list = $"users:{request.EmailPrefix.ToUpperInvariant()}";
         var after = Paging.DecodeToken(request.PageToken, list, positionLength: 1)?[0];
@@ -68,14 +71,14 @@ internal sealed class AdminGrpcService(
             response.NextPageToken = Paging.EncodeToken(list, page[pageSize - 1].NormalizedEmail!);
         }
 
-        await AuditAsync(context, "ListUsers", $"email_prefix:{request.EmailPrefix}");
         return response;
     }
 
     public override async Task<CreateWorkspaceResponse> CreateWorkspace(CreateWorkspaceRequest request, ServerCallContext context)
     {
+        AdminAudit.Target(context, $"slug:{request.Slug} owner:{request.OwnerUserId}");
         var workspace = await RuleAsync(() => workspaces.CreateWorkspaceAsync(request.Slug, request.Name, request.OwnerUserId, context.CancellationToken));
-        await AuditAsync(context, "CreateWorkspace", $"workspace:{workspace.Id} slug:{workspace.Slug} owner:{request.OwnerUserId}");
+        AdminAudit.Target(context, $"workspace:{workspace.Id} slug:{workspace.Slug} owner:{request.OwnerUserId}");
         return new CreateWorkspaceResponse
         {
             Workspace = new Perspective.Admin.V1.Workspace
@@ -88,6 +91,7 @@ internal sealed class AdminGrpcService(
 
     public override async Task<ListWorkspacesResponse> ListWorkspaces(ListWorkspacesRequest request, ServerCallContext context)
     {
+        AdminAudit.Target(context, "workspaces");
         const string list = "admin-workspaces";
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
         var after = Paging.DecodeToken(request.PageToken, list, positionLength: 1)?[0];
@@ -103,12 +107,12 @@ internal sealed class AdminGrpcService(
             response.NextPageToken = Paging.EncodeToken(list, page[pageSize - 1].Slug);
         }
 
-        await AuditAsync(context, "ListWorkspaces", "workspaces");
         return response;
     }
 
     public override async Task<AddMemberResponse> AddMember(AddMemberRequest request, ServerCallContext context)
     {
+        AdminAudit.Target(context, $"workspace:{request.WorkspaceId} user:{request.UserId} role:{request.Role}");
         var workspaceId = WorkspaceId(request.WorkspaceId);
         var role = request.Role == Perspective.Admin.V1.MembershipRole.Owner ? MembershipRole.Owner : MembershipRole.Member;
         await RuleAsync(async () =>
@@ -116,24 +120,24 @@ internal sealed class AdminGrpcService(
             await workspaces.AddMemberAsync(workspaceId, request.UserId, role, context.CancellationToken);
             return true;
         });
-        await AuditAsync(context, "AddMember", $"workspace:{workspaceId} user:{request.UserId} role:{role}");
         return new AddMemberResponse();
     }
 
     public override async Task<RemoveMemberResponse> RemoveMember(RemoveMemberRequest request, ServerCallContext context)
     {
+        AdminAudit.Target(context, $"workspace:{request.WorkspaceId} user:{request.UserId}");
         var workspaceId = WorkspaceId(request.WorkspaceId);
         await RuleAsync(async () =>
         {
             await workspaces.RemoveMemberAsync(workspaceId, request.UserId, context.CancellationToken);
             return true;
         });
-        await AuditAsync(context, "RemoveMember", $"workspace:{workspaceId} user:{request.UserId}");
         return new RemoveMemberResponse();
     }
 
     public override async Task<ListUserMcpKeysResponse> ListUserMcpKeys(ListUserMcpKeysRequest request, ServerCallContext context)
     {
+        AdminAudit.Target(context, $"user:{request.UserId}");
         var list = $"admin-keys:{request.UserId}";
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
         var position = Paging.DecodeToken(request.PageToken, list, positionLength: 2);
@@ -158,35 +162,35 @@ internal sealed class AdminGrpcService(
             response.NextPageToken = Paging.EncodeToken(list, Paging.EncodeTime(last.CreateTime), last.Id);
         }
 
-        await AuditAsync(context, "ListUserMcpKeys", $"user:{request.UserId}");
         return response;
     }
 
     public override async Task<RevokeMcpKeyResponse> RevokeMcpKey(RevokeMcpKeyRequest request, ServerCallContext context)
     {
+        AdminAudit.Target(context, $"key:{request.KeyId}");
         if (request.KeyId.Length is 0 or > 64 || !await keys.DeleteAnyAsync(request.KeyId, context.CancellationToken))
         {
             GrpcErrors.NotFound("No MCP key has that id. It may already have been revoked.");
         }
 
-        await AuditAsync(context, "RevokeMcpKey", $"key:{request.KeyId}");
         return new RevokeMcpKeyResponse();
     }
 
     public override async Task<RevokeLegacyTokenResponse> RevokeLegacyToken(RevokeLegacyTokenRequest request, ServerCallContext context)
     {
+        AdminAudit.Target(context, $"user:{request.UserId}");
         await RequireUserAsync(request.UserId);
         if (!await keys.RevokeLegacyTokenAsync(request.UserId, context.CancellationToken))
         {
             GrpcErrors.NotFound("That user has no legacy token.");
         }
 
-        await AuditAsync(context, "RevokeLegacyToken", $"user:{request.UserId}");
         return new RevokeLegacyTokenResponse();
     }
 
     public override async Task<ListUserConnectedAppsResponse> ListUserConnectedApps(ListUserConnectedAppsRequest request, ServerCallContext context)
     {
+        AdminAudit.Target(context, $"user:{request.UserId}");
         var list = $"admin-apps:{request.UserId}";
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
         var position = Paging.DecodeToken(request.PageToken, list, positionLength: 2);
@@ -210,24 +214,24 @@ internal sealed class AdminGrpcService(
             response.NextPageToken = Paging.EncodeToken(list, Paging.EncodeTime(last.ConnectTime), last.Id);
         }
 
-        await AuditAsync(context, "ListUserConnectedApps", $"user:{request.UserId}");
         return response;
     }
 
     public override async Task<DisconnectConnectedAppResponse> DisconnectConnectedApp(DisconnectConnectedAppRequest request, ServerCallContext context)
     {
+        AdminAudit.Target(context, $"user:{request.UserId} app:{request.ConnectedAppId}");
         if (request.ConnectedAppId.Length is 0 or > 100 ||
             !await apps.DisconnectAsync(request.UserId, request.ConnectedAppId, context.CancellationToken))
         {
             GrpcErrors.NotFound("That user has no connected app with that id. It may already have been disconnected.");
         }
 
-        await AuditAsync(context, "DisconnectConnectedApp", $"user:{request.UserId} app:{request.ConnectedAppId}");
         return new DisconnectConnectedAppResponse();
     }
 
     public override async Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context)
     {
+        AdminAudit.Target(context, "audit");
         const string list = "audit";
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
         var position = Paging.DecodeToken(request.PageToken, list, positionLength: 2);
@@ -237,7 +241,7 @@ internal sealed class AdminGrpcService(
         var response = new ListAuditEventsResponse();
         response.AuditEvents.AddRange(page.Take(pageSize).Select(e => new Perspective.Admin.V1.AuditEvent
         {
-            Id = e.Id, Actor = e.Actor, Action = e.Action, Target = e.Target, Time = Timestamp.FromDateTime(e.Time),
+            Id = e.Id, Actor = e.Actor, Action = e.Action, Target = e.Target, Outcome = e.Outcome, Time = Timestamp.FromDateTime(e.Time),
         }));
         if (page.Count > pageSize)
         {
@@ -247,9 +251,6 @@ internal sealed class AdminGrpcService(
 
         return response;
     }
-
-    private Task AuditAsync(ServerCallContext context, string action, string target) =>
-        audit.RecordAsync(context.GetHttpContext().User.UserId() ?? "unknown", action, target, context.CancellationToken);
 
     private async Task RequireUserAsync(string userId)
     {
@@ -261,7 +262,6 @@ internal sealed class AdminGrpcService(
 
     private static Guid WorkspaceId(string value) =>
         Guid.TryParse(value, out var id) ? id : throw GrpcErrors.Rpc(StatusCode.NotFound, "No workspace has that id. ListWorkspaces shows the ids.");
-
 
     private static async Task<T> RuleAsync<T>(Func<Task<T>> action)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using Perspective.Identity.OAuth;
@@ -6,7 +7,7 @@ using Perspective.McpHost.Admin.Postgres;
 
 namespace Perspective.McpHost.Admin;
 
-/// <summary>The admin service for operators, its client-credentials client and its audit log.</summary>
+/// <summary>The admin service for operators, its client-credentials client and the audit log of every call to it.</summary>
 public static class AdminModule
 {
     public const string Policy = "Admin";
@@ -16,6 +17,8 @@ public static class AdminModule
         builder.AddPlatformDbContext<AdminDataContext, PostgresAdminDataContext>(AdminDataContext.MigrationsHistoryTable);
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<AdminClient>();
+        builder.Services.AddGrpc().AddServiceOptions<AdminGrpcService>(options => options.Interceptors.Add<AdminAuditInterceptor>());
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AdminRefusalAudit>();
 
         // Only an access token for the management audience with the admin scope: never a sign-in
         // cookie, an MCP key, or a user's token without the admin scope.

@@ -1,6 +1,6 @@
 namespace Perspective.McpHost.Admin;
 
-/// <summary>One admin action: who did what to which target, when. Never holds a credential.</summary>
+/// <summary>One admin call: who did what to which target, how it ended and when. Never holds a credential.</summary>
 public sealed class AuditEvent
 {
     public const int TargetMaxLength = 300;
@@ -13,6 +13,9 @@ public sealed class AuditEvent
     public required string Action { get; init; }
 
     public required string Target { get; init; }
+
+    /// <summary>How the call ended: the gRPC status name, OK for success (UNAUTHENTICATED, NOT_FOUND…).</summary>
+    public required string Outcome { get; init; }
 
     /// <summary>UTC.</summary>
     public DateTime Time { get; init; }

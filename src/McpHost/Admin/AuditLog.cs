@@ -6,10 +6,10 @@ namespace Perspective.McpHost.Admin;
 /// <summary>Where a page of audit events ordered newest first continues.</summary>
 public sealed record AuditCursor(DateTime Time, string Id);
 
-/// <summary>Records and lists admin actions.</summary>
+/// <summary>Records and lists admin calls.</summary>
 public sealed class AuditLog(AdminDataContext db, TimeProvider clock)
 {
-    public async Task RecordAsync(string actor, string action, string target, CancellationToken cancellationToken)
+    public async Task RecordAsync(string actor, string action, string target, string outcome, CancellationToken cancellationToken)
     {
         db.AuditEvents.Add(new AuditEvent
         {
@@ -17,6 +17,7 @@ public sealed class AuditLog(AdminDataContext db, TimeProvider clock)
             Actor = actor,
             Action = action,
             Target = target.Length > AuditEvent.TargetMaxLength ? target[..AuditEvent.TargetMaxLength] : target,
+            Outcome = outcome,
             Time = clock.UtcNowForStorage(),
         });
         await db.SaveChangesAsync(cancellationToken);

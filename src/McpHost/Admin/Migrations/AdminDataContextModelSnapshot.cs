@@ -33,6 +33,13 @@ namespace Perspective.McpHost.Admin.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("OK");
+
                     b.Property<string>("Target")
                         .IsRequired()
                         .HasMaxLength(300)

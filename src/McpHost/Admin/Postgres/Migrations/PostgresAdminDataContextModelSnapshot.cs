@@ -38,6 +38,13 @@ namespace Perspective.McpHost.Admin.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasDefaultValue("OK");
+
                     b.Property<string>("Target")
                         .IsRequired()
                         .HasMaxLength(300)
