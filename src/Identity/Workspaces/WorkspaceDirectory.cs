@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Perspective.Identity.Storage;
+using Perspective.Identity.Text;
 
 namespace Perspective.Identity.Workspaces;
 
@@ -26,10 +27,9 @@ public sealed partial class WorkspaceDirectory(IdentityDataContext db, TimeProvi
                 $"The slug must be 1 to {Workspace.SlugMaxLength} lowercase letters, digits or inner hyphens, such as 'acme-research'.");
         }
 
-        if (name.Length is 0 or > Workspace.NameMaxLength || name.Any(char.IsControl))
+        if (DisplayNameRules.RequiredProblem("The name", name, Workspace.NameMaxLength) is { } problem)
         {
-            throw new WorkspaceRuleViolation(WorkspaceRule.InvalidName,
-                $"The name must be 1 to {Workspace.NameMaxLength} characters without control characters.");
+            throw new WorkspaceRuleViolation(WorkspaceRule.InvalidName, problem);
         }
 
         await EnsureUserExistsAsync(ownerUserId, cancellationToken);

@@ -5,6 +5,7 @@ using Perspective.Identity.Workspaces;
 using Perspective.Keys.Storage;
 using Perspective.Keys.Tokens;
 using Perspective.Keys.Usage;
+using Perspective.Identity.Text;
 
 namespace Perspective.Keys.Management;
 
@@ -32,10 +33,9 @@ public sealed class McpKeyManager(
         string userId, string name, IReadOnlyCollection<Guid> workspaceIds, CancellationToken cancellationToken = default)
     {
         name = name.Trim();
-        if (name.Length is 0 or > McpKey.NameMaxLength || name.Any(char.IsControl))
+        if (DisplayNameRules.RequiredProblem("The key name", name, McpKey.NameMaxLength) is { } problem)
         {
-            throw new KeyRuleViolation(KeyRule.InvalidName,
-                $"Give the key a name of 1 to {McpKey.NameMaxLength} characters, without line breaks or other control characters.");
+            throw new KeyRuleViolation(KeyRule.InvalidName, problem);
         }
 
         var scope = workspaceIds.Distinct().ToList();

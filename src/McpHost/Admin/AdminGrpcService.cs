@@ -9,6 +9,7 @@ using Perspective.Identity.Grpc;
 using Perspective.Identity.Workspaces;
 using Perspective.Keys.Management;
 using MembershipRole = Perspective.Identity.Workspaces.MembershipRole;
+using Perspective.Identity.Text;
 
 namespace Perspective.McpHost.Admin;
 
@@ -29,9 +30,9 @@ internal sealed class AdminGrpcService(
         AdminAudit.Target(context, $"email:{request.Email.Trim()}");
         var email = request.Email.Trim();
         var displayName = request.DisplayName.Trim();
-        if (displayName.Length is 0 or > PlatformUser.DisplayNameMaxLength || displayName.Any(char.IsControl))
+        if (DisplayNameRules.RequiredProblem("display_name", displayName, PlatformUser.DisplayNameMaxLength) is { } problem)
         {
-            GrpcErrors.InvalidArgument($"display_name must be 1 to {PlatformUser.DisplayNameMaxLength} characters on one line.");
+            GrpcErrors.InvalidArgument(problem);
         }
 
         if (!new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email) || email.Length > 256)

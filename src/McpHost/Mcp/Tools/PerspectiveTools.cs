@@ -3,6 +3,7 @@ using System.Security.Claims;
 using ModelContextProtocol;
 using ModelContextProtocol.Server;
 using Perspective.McpHost.Content;
+using Perspective.Identity.Text;
 
 namespace Perspective.McpHost.Mcp.Tools;
 
@@ -55,9 +56,9 @@ public sealed class PerspectiveTools(WorkspaceAccess access, WorkspaceContent co
     {
         title = title.Trim();
         description = description.Trim();
-        if (title.Length is 0 or > PerspectiveAgent.TitleMaxLength || title.Any(char.IsControl))
+        if (DisplayNameRules.RequiredProblem("title", title, PerspectiveAgent.TitleMaxLength) is { } problem)
         {
-            throw new McpException($"title must be 1 to {PerspectiveAgent.TitleMaxLength} characters on one line.");
+            throw new McpException(problem);
         }
 
         if (description.Length > PerspectiveAgent.DescriptionMaxLength)
