@@ -1,15 +1,18 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using ModelContextProtocol.Server;
 
 namespace Perspective.McpHost.Mcp;
 
 /// <summary>
 /// Reads an authenticated MCP request's body at most up to the limit (413 beyond it, however the
 /// body is framed) and checks what the MCP server would otherwise fail on with a 500: the body must
-/// be JSON (-32700), and an <c>initialize</c> request must name its protocol version (-32602).
-/// The checked bytes are handed on, so the body is read once from the network.
+/// be JSON (-32700), one message (-32600), an <c>initialize</c> request must name its protocol
+/// version and a <c>tools/call</c> a tool this server has (-32602; the MCP server would log an
+/// unknown tool as an unhandled error). The checked bytes are handed on, so the body is read once
+/// from the network.
 /// </summary>
-public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOptions> options)
+public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOptions> options, IOptions<McpServerOptions> server)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -24,15 +27,28 @@ public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOp
 
         if (Problem(body.GetBuffer().AsMemory(0, (int)body.Length)) is { } problem)
         {
-            await JsonRpcErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, problem.Code, problem.Message, problem.Id);
+            // A well-formed request with wrong parameters is answered as the MCP server answers JSON-RPC
+            // errors (200, the error in the body); a body that is no request at all is a 400.
+            var status = problem.Code == JsonRpcErrorResponse.InvalidParams ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+            await JsonRpcErrorResponse.WriteAsync(context, status, problem.Code, problem.Message, problem.Id);
             return;
         }
 
         context.Request.Body = body;
-        await next(context);
+        try
+        {
+            await next(context);
+        }
+        catch (JsonException) when (!context.Response.HasStarted)
+        {
+            // The MCP server binds a request's params to its protocol types (an initialize's capabilities,
+            // say) and throws when their shape is wrong: that is the caller's mistake, not a 500.
+            await JsonRpcErrorResponse.WriteAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorResponse.InvalidParams,
+                "Invalid params: the request's params do not have the shape this method defines in the MCP specification.");
+        }
     }
 
-    private static (int Code, string Message, JsonElement? Id)? Problem(ReadOnlyMemory<byte> body)
+    private (int Code, string Message, JsonElement? Id)? Problem(ReadOnlyMemory<byte> body)
     {
         if (!System.Text.Unicode.Utf8.IsValid(body.Span))
         {
@@ -60,15 +76,32 @@ public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOp
             JsonElement? id = message.TryGetProperty("id", out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number
                 ? value.Clone()
                 : null;
-            if (message.TryGetProperty("method", out var method) && method.ValueKind == JsonValueKind.String && method.ValueEquals("initialize") &&
-                !(message.TryGetProperty("params", out var parameters) && parameters.ValueKind == JsonValueKind.Object &&
-                  parameters.TryGetProperty("protocolVersion", out var version) && version.ValueKind == JsonValueKind.String))
+            if (!message.TryGetProperty("method", out var method) || method.ValueKind != JsonValueKind.String)
+            {
+                return null;
+            }
+
+            var parameters = message.TryGetProperty("params", out var given) ? given : default;
+            if (method.ValueEquals("initialize") && !HasString(parameters, "protocolVersion", out _))
             {
                 return (JsonRpcErrorResponse.InvalidParams, "Invalid params: initialize needs params.protocolVersion, the MCP revision the client speaks (e.g. \"2025-11-25\").", id);
             }
 
+            if (method.ValueEquals("tools/call") && !(HasString(parameters, "name", out var tool) && server.Value.ToolCollection?.TryGetPrimitive(tool, out _) == true))
+            {
+                return (JsonRpcErrorResponse.InvalidParams, $"Invalid params: unknown tool '{tool}'. Call tools/list for the tools this server has.", id);
+            }
+
             return null;
         }
+    }
+
+    private static bool HasString(JsonElement parameters, string name, out string value)
+    {
+        var found = parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty(name, out var property) &&
+                    property.ValueKind == JsonValueKind.String;
+        value = found ? parameters.GetProperty(name).GetString()! : "";
+        return found;
     }
 
     /// <summary>The body's first <paramref name="maximum"/> bytes, positioned at the start.</summary>

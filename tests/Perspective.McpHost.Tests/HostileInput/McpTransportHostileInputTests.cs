@@ -181,7 +181,8 @@ public sealed class McpTransportHostileInputTests(PlatformFactory factory) : ICl
         var context = McpContext(new CountingStream(40 * 1024 * 1024), contentLength: null);
         var body = (CountingStream)context.Request.Body;
 
-        await new McpRequestBody(_ => throw new InvalidOperationException("The request went on."), Options.Create(new McpTransportOptions()))
+        await new McpRequestBody(_ => throw new InvalidOperationException("The request went on."), Options.Create(new McpTransportOptions()),
+                Options.Create(new ModelContextProtocol.Server.McpServerOptions()))
             .InvokeAsync(context);
 
         Assert.Equal(413, context.Response.StatusCode);
@@ -205,11 +206,38 @@ public sealed class McpTransportHostileInputTests(PlatformFactory factory) : ICl
         Assert.Contains("workspace_list", await response.Content.ReadAsStringAsync());
     }
 
-    public static TheoryData<string, byte[], int> MalformedMessages => new()
+    public static TheoryData<string, byte[], int> InvalidParams => new()
     {
         { "initialize without protocolVersion", """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{},"clientInfo":{"name":"x","version":"1"}}}"""u8.ToArray(), JsonRpcErrorResponse.InvalidParams },
         { "initialize with a numeric protocolVersion", """{"jsonrpc":"2.0","id":"a","method":"initialize","params":{"protocolVersion":20251125}}"""u8.ToArray(), JsonRpcErrorResponse.InvalidParams },
         { "initialize without params", """{"jsonrpc":"2.0","id":2,"method":"initialize"}"""u8.ToArray(), JsonRpcErrorResponse.InvalidParams },
+        { "an unknown tool", """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"no_such_tool","arguments":{}}}"""u8.ToArray(), JsonRpcErrorResponse.InvalidParams },
+        { "a tool name in another case", """{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"Workspace_List"}}"""u8.ToArray(), JsonRpcErrorResponse.InvalidParams },
+        { "a tool name with a zero-width space", """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"workspace_list\u200B"}}"""u8.ToArray(), JsonRpcErrorResponse.InvalidParams },
+        { "a numeric tool name", """{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":7}}"""u8.ToArray(), JsonRpcErrorResponse.InvalidParams },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidParams))]
+    public async Task A_request_with_invalid_params_gets_a_json_rpc_error_with_its_id(string what, byte[] body, int code)
+    {
+        var token = await KeyAsync();
+        using var http = factory.CreateClient();
+        var request = Authorized(new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new ByteArrayContent(body) }, token);
+        request.Content!.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{what}: {(int)response.StatusCode}");
+        var error = await ErrorAsync(response);
+        Assert.Equal(code, error.Code);
+        using var sent = JsonDocument.Parse(body);
+        using var answered = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(sent.RootElement.GetProperty("id").GetRawText(), answered.RootElement.GetProperty("id").GetRawText());
+    }
+
+    public static TheoryData<string, byte[], int> MalformedMessages => new()
+    {
         { "not JSON", "hello"u8.ToArray(), JsonRpcErrorResponse.ParseError },
         { "empty", [], JsonRpcErrorResponse.ParseError },
         { "truncated", """{"jsonrpc":"2.0","id":1,"meth"""u8.ToArray(), JsonRpcErrorResponse.ParseError },
@@ -221,7 +249,7 @@ public sealed class McpTransportHostileInputTests(PlatformFactory factory) : ICl
 
     [Theory]
     [MemberData(nameof(MalformedMessages))]
-    public async Task A_malformed_message_gets_a_json_rpc_error_not_a_500(string what, byte[] body, int code)
+    public async Task A_body_that_is_no_json_rpc_request_is_a_400_with_a_json_rpc_error(string what, byte[] body, int code)
     {
         var token = await KeyAsync();
         using var http = factory.CreateClient();
@@ -250,6 +278,44 @@ public sealed class McpTransportHostileInputTests(PlatformFactory factory) : ICl
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("init-1", json.RootElement.GetProperty("id").GetString());
         Assert.Contains("params.protocolVersion", json.RootElement.GetProperty("error").GetProperty("message").GetString());
+    }
+
+    // Found by McpBodyFuzzTests: the MCP server threw on params of the wrong shape (a 500).
+    [Fact]
+    public async Task An_initialize_whose_capabilities_are_not_an_object_is_invalid_params()
+    {
+        var token = await KeyAsync();
+        using var http = factory.CreateClient();
+        var request = Authorized(new HttpRequestMessage(HttpMethod.Post, "/mcp")
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":9,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":[["x"],7],"clientInfo":{"name":"fuzz","version":"1"}}}""",
+                Encoding.UTF8, "application/json"),
+        }, token);
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(JsonRpcErrorResponse.InvalidParams, (await ErrorAsync(response)).Code);
+    }
+
+    // Found by McpBodyFuzzTests: the tool binder threw (and logged an unhandled error) for these.
+    [Theory]
+    [InlineData("perspective_list", """{}""", "workspace_id is required.")]
+    [InlineData("perspective_list", """{"workspace_id":null}""", "workspace_id is required.")]
+    [InlineData("perspective_list", """{"workspace_id":7}""", "workspace_id must be a string.")]
+    [InlineData("perspective_list", """{"workspace_id":"x","page_size":"ten"}""", "page_size must be a whole number or null.")]
+    [InlineData("perspective_list", """{"workspace_id":"x","page_size":10000000000}""", "page_size must be a whole number or null.")]
+    [InlineData("perspective_create", """{"workspace_id":"x","title":["a"],"description":""}""", "title must be a string.")]
+    public async Task Arguments_that_do_not_fit_the_tool_get_an_error_result_and_no_error_log(string tool, string arguments, string message)
+    {
+        await using var client = await McpTestClient.ConnectAsync(factory, await KeyAsync());
+        var logged = factory.Logs.Lines.Count;
+
+        var result = await client.CallToolAsync(tool, JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments)!);
+
+        Assert.True(result.IsError);
+        Assert.Equal(message, McpTestClient.Text(result));
+        Assert.DoesNotContain(factory.Logs.Lines.Skip(logged), line => line.StartsWith("Error ", StringComparison.Ordinal));
     }
 
     [Fact]
