@@ -52,9 +52,18 @@ public static class OAuthServer
 
                 // A refresh token works once: presenting it again revokes the whole grant (reuse detection).
                 options.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
-                options.Configure(server => server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+                options.Configure(server =>
+                {
+                    server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
+
+                    // Codes come back in the query only, so every response (errors included) takes one path.
+                    server.ResponseModes.Remove(ResponseModes.FormPost);
+                    server.ResponseModes.Remove(ResponseModes.Fragment);
+                });
                 options.AddEventHandler(DiscoveryMetadata.Descriptor);
                 ClientMetadataDocuments.Register(options);
+                ScopeAndResourceErrors.Register(options);
+                options.AddEventHandler(AuthorizationErrorRedirect.Descriptor);
 
                 var aspNetCore = options.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();
                 if (issuer.Scheme == Uri.UriSchemeHttp)
