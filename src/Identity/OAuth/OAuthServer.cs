@@ -62,6 +62,7 @@ public static class OAuthServer
                 });
                 options.AddEventHandler(DiscoveryMetadata.Descriptor);
                 ClientMetadataDocuments.Register(options);
+                options.AddEventHandler(CodeChallengeFormat.Descriptor);
                 ScopeAndResourceErrors.Register(options);
                 options.AddEventHandler(AuthorizationErrorRedirect.Descriptor);
 

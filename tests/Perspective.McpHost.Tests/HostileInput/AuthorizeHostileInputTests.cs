@@ -42,6 +42,24 @@ public sealed class AuthorizeHostileInputTests(PlatformFactory factory) : IClass
         { Parameters.Request, "eyJhbGciOiJub25lIn0.e30.", Errors.RequestNotSupported },
     };
 
+    /// <summary>code_challenge values that are not BASE64URL(SHA-256(verifier)): 43 base64url characters (RFC 7636 §4.2).</summary>
+    public static TheoryData<string> MalformedChallenges => new()
+    {
+        "",
+        new string('a', 42),
+        new string('a', 44),
+        new string('a', 128),
+        new string('a', 129),
+        new string('a', 42) + "+",
+        new string('a', 42) + "/",
+        new string('a', 42) + "=",
+        new string('a', 42) + "~",
+        new string('a', 42) + ".",
+        new string('a', 42) + "é",
+        new string('a', 42) + "\u0000",
+        new string('a', 21) + " " + new string('a', 21),
+    };
+
     [Theory]
     [MemberData(nameof(BadParameters))]
     public async Task A_bad_parameter_from_a_known_client_goes_back_to_its_redirect_uri(string name, string? value, string error)
@@ -53,6 +71,20 @@ public sealed class AuthorizeHostileInputTests(PlatformFactory factory) : IClass
         using var response = await oauth.StartAsync(parameters);
 
         await AssertErrorRedirectAsync(response, OAuthTestClient.Redirect, error);
+    }
+
+    [Theory]
+    [MemberData(nameof(MalformedChallenges))]
+    public async Task A_malformed_code_challenge_is_refused_at_the_authorization_endpoint(string challenge)
+    {
+        var oauth = Anonymous();
+        var parameters = AuthorizeRequest(oauth, await oauth.RegisterPublicClientAsync());
+        parameters[Parameters.CodeChallenge] = challenge;
+
+        using var response = await oauth.StartAsync(parameters);
+
+        var query = await AssertErrorRedirectAsync(response, OAuthTestClient.Redirect, Errors.InvalidRequest);
+        Assert.Contains(Parameters.CodeChallenge, query["error_description"]);
     }
 
     [Fact]
