@@ -64,7 +64,7 @@ public static class OAuthServer
                 ClientMetadataDocuments.Register(options);
                 options.AddEventHandler(CodeChallengeFormat.Descriptor);
                 ScopeAndResourceErrors.Register(options);
-                options.AddEventHandler(AuthorizationErrorRedirect.Descriptor);
+                options.AddEventHandler(AuthorizationErrorRedirect.Descriptor).AddEventHandler(AuthorizationErrorPage.Descriptor);
 
                 var aspNetCore = options.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();
                 if (issuer.Scheme == Uri.UriSchemeHttp)

@@ -209,6 +209,28 @@ public sealed class AuthorizeHostileInputTests(PlatformFactory factory) : IClass
         }
     }
 
+    [Fact]
+    public async Task The_error_page_says_what_is_wrong_and_encodes_what_it_repeats()
+    {
+        const string clientId = "https://localhost/<script>alert(1)</script>";
+        var oauth = Anonymous();
+
+        using var response = await oauth.StartAsync(AuthorizeRequest(oauth, clientId));
+
+        var description = await AssertErrorPageAsync(response);
+        Assert.Contains($"The client metadata document at {clientId} cannot be used", description);
+    }
+
+    [Fact]
+    public async Task An_empty_authorization_request_gets_the_error_page()
+    {
+        using var http = factory.CreateClient();
+
+        using var response = await http.GetAsync("/connect/authorize");
+
+        Assert.Contains(Parameters.ClientId, await AssertErrorPageAsync(response));
+    }
+
     // Test configuration only: the metadata document fetcher answers from memory instead of the network.
     private sealed class DocumentHandler(string url, string document) : HttpMessageHandler
     {
@@ -253,12 +275,16 @@ public sealed class AuthorizeHostileInputTests(PlatformFactory factory) : IClass
         return query;
     }
 
-    private static async Task AssertErrorPageAsync(HttpResponseMessage response)
+    private static async Task<string> AssertErrorPageAsync(HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized,
-            $"Expected an error page, got {(int)response.StatusCode} {response.Headers.Location}: {body}");
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"Expected 400, got {(int)response.StatusCode} {response.Headers.Location}: {body}");
         Assert.Null(response.Headers.Location);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
         Assert.DoesNotContain("<script", body, StringComparison.OrdinalIgnoreCase);
+        var (error, description) = await OAuthTestClient.ErrorAsync(response);
+        Assert.False(string.IsNullOrWhiteSpace(error) || string.IsNullOrWhiteSpace(description), body);
+        return description;
     }
 }
