@@ -56,6 +56,9 @@ public static class OAuthServer
                 {
                     server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
 
+                    // No client registers a key set, so client assertions are neither offered nor advertised.
+                    server.ClientAuthenticationMethods.Remove(ClientAuthenticationMethods.PrivateKeyJwt);
+
                     // Codes come back in the query only, so every response (errors included) takes one path.
                     server.ResponseModes.Remove(ResponseModes.FormPost);
                     server.ResponseModes.Remove(ResponseModes.Fragment);
