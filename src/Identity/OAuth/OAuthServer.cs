@@ -64,6 +64,7 @@ public static class OAuthServer
                     server.ResponseModes.Remove(ResponseModes.Fragment);
                 });
                 options.AddEventHandler(DiscoveryMetadata.Descriptor);
+                FormBodyGuard.Register(options);
                 ClientMetadataDocuments.Register(options);
                 options.AddEventHandler(CodeChallengeFormat.Descriptor);
                 ScopeAndResourceErrors.Register(options);
