@@ -135,10 +135,9 @@ public sealed partial class OAuthTestClient(WebApplicationFactory<Program> host,
             return (query["error"], query.GetValueOrDefault("error_description", ""));
         }
 
-        Assert.Contains(response.StatusCode, new[] { HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized });
-        var lines = (await response.Content.ReadAsStringAsync()).Split('\n')
-            .Select(line => line.Split(':', 2)).Where(parts => parts.Length == 2).ToDictionary(parts => parts[0], parts => parts[1]);
-        return (lines["error"], lines.GetValueOrDefault("error_description", ""));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        return (WebUtility.HtmlDecode(ErrorCode().Match(page).Groups[1].Value), WebUtility.HtmlDecode(ErrorDescription().Match(page).Groups[1].Value));
     }
 
     private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
@@ -148,4 +147,10 @@ public sealed partial class OAuthTestClient(WebApplicationFactory<Program> host,
 
     [GeneratedRegex("name=\"workspaces\" value=\"([^\"]+)\"")]
     private static partial Regex WorkspaceChoice();
+
+    [GeneratedRegex("id=\"error\">([^<]*)<")]
+    private static partial Regex ErrorCode();
+
+    [GeneratedRegex("id=\"error-description\">([^<]*)<")]
+    private static partial Regex ErrorDescription();
 }

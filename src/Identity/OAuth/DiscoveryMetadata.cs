@@ -8,7 +8,8 @@ namespace Perspective.Identity.OAuth;
 /// <summary>
 /// Adds what MCP clients look for in the authorization server metadata (RFC 8414) beyond what
 /// OpenIddict publishes: the registration endpoint, client ID metadata document support, and
-/// "none" among the token endpoint authentication methods for public clients.
+/// "none" among the token and revocation endpoint authentication methods for public clients (the
+/// other methods come from the server options, which offer what registration offers).
 /// </summary>
 internal sealed class DiscoveryMetadata(IConfiguration configuration) : IOpenIddictServerHandler<HandleConfigurationRequestContext>
 {
@@ -24,9 +25,12 @@ internal sealed class DiscoveryMetadata(IConfiguration configuration) : IOpenIdd
         context.Metadata["registration_endpoint"] = PlatformUrls.PublicBaseUrl(configuration) + ClientRegistration.Path;
         context.Metadata["client_id_metadata_document_supported"] = true;
         context.Metadata["authorization_response_iss_parameter_supported"] = true;
-        if (!context.TokenEndpointAuthenticationMethods.Contains(ClientAuthenticationMethods.None))
+        foreach (var methods in new[] { context.TokenEndpointAuthenticationMethods, context.RevocationEndpointAuthenticationMethods })
         {
-            context.TokenEndpointAuthenticationMethods.Add(ClientAuthenticationMethods.None);
+            if (!methods.Contains(ClientAuthenticationMethods.None))
+            {
+                methods.Add(ClientAuthenticationMethods.None);
+            }
         }
 
         return ValueTask.CompletedTask;

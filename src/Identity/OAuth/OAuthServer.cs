@@ -52,9 +52,23 @@ public static class OAuthServer
 
                 // A refresh token works once: presenting it again revokes the whole grant (reuse detection).
                 options.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
-                options.Configure(server => server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+                options.Configure(server =>
+                {
+                    server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
+
+                    // No client registers a key set, so client assertions are neither offered nor advertised.
+                    server.ClientAuthenticationMethods.Remove(ClientAuthenticationMethods.PrivateKeyJwt);
+
+                    // Codes come back in the query only, so every response (errors included) takes one path.
+                    server.ResponseModes.Remove(ResponseModes.FormPost);
+                    server.ResponseModes.Remove(ResponseModes.Fragment);
+                });
                 options.AddEventHandler(DiscoveryMetadata.Descriptor);
+                FormBodyGuard.Register(options);
                 ClientMetadataDocuments.Register(options);
+                options.AddEventHandler(CodeChallengeFormat.Descriptor);
+                ScopeAndResourceErrors.Register(options);
+                options.AddEventHandler(AuthorizationErrorRedirect.Descriptor).AddEventHandler(AuthorizationErrorPage.Descriptor);
 
                 var aspNetCore = options.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();
                 if (issuer.Scheme == Uri.UriSchemeHttp)
