@@ -202,6 +202,21 @@ public sealed class RegistrationHostileInputTests(PlatformFactory factory) : ICl
         HostileAnswers.NoErrorLogs(factory.Logs);
     }
 
+    [Fact]
+    public async Task A_rate_limited_registration_says_when_to_retry()
+    {
+        using var strict = factory.WithWebHostBuilder(builder => builder.UseSetting("OAuth:Registration:PermitPerMinute", "1"));
+        using var http = strict.CreateClient();
+
+        using var first = await http.PostAsync("/connect/register", Content(Utf8("{" + Good + "}")));
+        using var second = await http.PostAsync("/connect/register", Content(Utf8("{" + Good + "}")));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        var retryAfter = second.Headers.GetValues("Retry-After").Single();
+        Assert.True(int.TryParse(retryAfter, out var seconds) && seconds is >= 1 and <= 60, $"Retry-After: {retryAfter}");
+    }
+
     // Straight to the test server: the factory's default client buffers request bodies (to replay them on redirects).
     private HttpClient StreamingClient() => new(factory.Server.CreateHandler()) { BaseAddress = factory.Server.BaseAddress };
 
