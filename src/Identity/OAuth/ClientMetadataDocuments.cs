@@ -37,7 +37,7 @@ public static partial class ClientMetadataDocuments
             {
                 AllowAutoRedirect = false,
                 ConnectTimeout = TimeSpan.FromSeconds(3),
-                ConnectCallback = PublicAddressesOnlyAsync,
+                ConnectCallback = PublicAddressGuard.ConnectAsync,
             });
         return builder;
     }
@@ -47,52 +47,6 @@ public static partial class ClientMetadataDocuments
             .UseScopedHandler<EnsureApplication>()
             .SetOrder(OpenIddictServerHandlers.Authentication.ValidateClientIdParameter.Descriptor.Order + 1)
             .SetType(OpenIddictServerHandlerType.Custom));
-
-    /// <summary>True for addresses a fetch must never reach: loopback, private, link-local, shared and the like.</summary>
-    public static bool IsNonPublic(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ||
-            address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal)
-        {
-            return true;
-        }
-
-        if (address.AddressFamily != AddressFamily.InterNetwork)
-        {
-            return false;
-        }
-
-        var b = address.GetAddressBytes();
-        return b[0] is 0 or 10 or 127 or >= 224 ||
-               (b[0] == 169 && b[1] == 254) ||
-               (b[0] == 172 && b[1] is >= 16 and <= 31) ||
-               (b[0] == 192 && b[1] == 168) ||
-               (b[0] == 100 && b[1] is >= 64 and <= 127);
-    }
-
-    // Resolves the host itself and connects only to a public address, so DNS cannot point the fetch inside.
-    private static async ValueTask<Stream> PublicAddressesOnlyAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
-        var target = addresses.FirstOrDefault(a => !IsNonPublic(a))
-            ?? throw new HttpRequestException($"{context.DnsEndPoint.Host} does not resolve to a public address.");
-        var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(new IPEndPoint(target, context.DnsEndPoint.Port), cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
 
     internal sealed partial class EnsureApplication(
         IHttpClientFactory httpClients,
