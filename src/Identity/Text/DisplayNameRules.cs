@@ -46,4 +46,8 @@ public static class DisplayNameRules
 
         return null;
     }
+
+    /// <summary>Like <see cref="Problem"/>, for a name that must not be empty (pass it trimmed).</summary>
+    public static string? RequiredProblem(string field, string value, int maxLength) =>
+        value.Length == 0 ? $"{field} must be 1 to {maxLength} characters." : Problem(field, value, maxLength);
 }
