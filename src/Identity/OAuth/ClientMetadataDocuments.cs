@@ -40,6 +40,8 @@ public static partial class ClientMetadataDocuments
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
+                // Through a proxy the guard would check the proxy's address, never the document's host.
+                UseProxy = false,
                 // A connection attempt may outlive the request that started it (it is pooled): bound it by the same deadline.
                 ConnectTimeout = deadline,
                 ConnectCallback = PublicAddressGuard.ConnectAsync,

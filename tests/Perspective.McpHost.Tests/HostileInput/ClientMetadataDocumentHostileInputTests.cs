@@ -157,6 +157,22 @@ public sealed class ClientMetadataDocumentHostileInputTests(PlatformFactory fact
     }
 
     [Fact]
+    public void The_real_fetcher_connects_through_the_guard_itself_never_through_a_proxy_or_a_redirect()
+    {
+        var handler = factory.Services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(ClientMetadataDocuments.HttpClientName);
+        while (handler is DelegatingHandler { InnerHandler: { } inner })
+        {
+            handler = inner;
+        }
+
+        var sockets = Assert.IsType<SocketsHttpHandler>(handler);
+        Assert.False(sockets.UseProxy);
+        Assert.False(sockets.AllowAutoRedirect);
+        Assert.Equal(0, sockets.MaxResponseDrainSize);
+        Assert.NotNull(sockets.ConnectCallback);
+    }
+
+    [Fact]
     public void A_deadline_that_is_not_positive_stops_the_host_at_start()
     {
         using var host = factory.WithWebHostBuilder(builder => builder.UseSetting("OAuth:MetadataDocuments:Timeout", "00:00:00"));
