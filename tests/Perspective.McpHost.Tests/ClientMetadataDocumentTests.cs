@@ -93,7 +93,7 @@ public sealed class ClientMetadataDocumentTests(PlatformFactory factory) : IClas
     [InlineData("172.32.0.1", false)]
     [InlineData("2606:4700::6810:85e5", false)]
     public void Only_public_addresses_may_be_fetched(string address, bool refused) =>
-        Assert.Equal(refused, ClientMetadataDocuments.IsNonPublic(IPAddress.Parse(address)));
+        Assert.Equal(refused, NonPublicAddresses.Contains(IPAddress.Parse(address)));
 
     // Test configuration only: the document fetcher answers from memory instead of the network.
     private WebApplicationFactory<Program> WithDocument(string url, string document) =>

@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,23 +18,35 @@ namespace Perspective.Identity.OAuth;
 public static partial class ClientMetadataDocuments
 {
     public const string HttpClientName = "client-metadata-documents";
-    private const int MaxDocumentBytes = 64 * 1024;
 
     public static bool IsMetadataDocumentClientId(string clientId) =>
         Uri.TryCreate(clientId, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && uri.AbsolutePath.Length > 1;
 
     internal static IHostApplicationBuilder AddClientMetadataDocuments(this IHostApplicationBuilder builder)
     {
+        var deadline = builder.Configuration.GetValue("OAuth:MetadataDocuments:Timeout", TimeSpan.FromSeconds(5));
+        if (deadline <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("OAuth:MetadataDocuments:Timeout must be a positive time span, such as 00:00:05.");
+        }
+
+        builder.Services.AddSingleton(services => new MetadataDocumentFetcher(services.GetRequiredService<IHttpClientFactory>(), deadline));
         builder.Services.AddHttpClient(HttpClientName, client =>
             {
-                client.Timeout = TimeSpan.FromSeconds(5);
+                // The fetcher's own deadline covers the body too; HttpClient's would stop at the headers.
+                client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
-                ConnectTimeout = TimeSpan.FromSeconds(3),
-                ConnectCallback = PublicAddressesOnlyAsync,
+                // Through a proxy the guard would check the proxy's address, never the document's host.
+                UseProxy = false,
+                // A connection attempt may outlive the request that started it (it is pooled): bound it by the same deadline.
+                ConnectTimeout = deadline,
+                ConnectCallback = PublicAddressGuard.ConnectAsync,
+                // A refused document is not drained to reuse the connection: not one byte more than the limit is read.
+                MaxResponseDrainSize = 0,
             });
         return builder;
     }
@@ -48,54 +57,8 @@ public static partial class ClientMetadataDocuments
             .SetOrder(OpenIddictServerHandlers.Authentication.ValidateClientIdParameter.Descriptor.Order + 1)
             .SetType(OpenIddictServerHandlerType.Custom));
 
-    /// <summary>True for addresses a fetch must never reach: loopback, private, link-local, shared and the like.</summary>
-    public static bool IsNonPublic(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ||
-            address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal)
-        {
-            return true;
-        }
-
-        if (address.AddressFamily != AddressFamily.InterNetwork)
-        {
-            return false;
-        }
-
-        var b = address.GetAddressBytes();
-        return b[0] is 0 or 10 or 127 or >= 224 ||
-               (b[0] == 169 && b[1] == 254) ||
-               (b[0] == 172 && b[1] is >= 16 and <= 31) ||
-               (b[0] == 192 && b[1] == 168) ||
-               (b[0] == 100 && b[1] is >= 64 and <= 127);
-    }
-
-    // Resolves the host itself and connects only to a public address, so DNS cannot point the fetch inside.
-    private static async ValueTask<Stream> PublicAddressesOnlyAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
-        var target = addresses.FirstOrDefault(a => !IsNonPublic(a))
-            ?? throw new HttpRequestException($"{context.DnsEndPoint.Host} does not resolve to a public address.");
-        var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(new IPEndPoint(target, context.DnsEndPoint.Port), cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
     internal sealed partial class EnsureApplication(
-        IHttpClientFactory httpClients,
+        MetadataDocumentFetcher fetcher,
         IOpenIddictApplicationManager applications,
         RedirectUriRules rules,
         IConfiguration configuration,
@@ -109,22 +72,23 @@ public static partial class ClientMetadataDocuments
                 return;
             }
 
-            var (document, problem) = await FetchAsync(clientId, context.CancellationToken);
-            string? name = null;
-            IReadOnlyList<Uri> redirectUris = [];
-            if (document is { } json)
+            // Neither fetched nor echoed: a URL with line breaks or bidirectional overrides is made to mislead whoever reads it.
+            if (RedirectUriRules.InvalidCharacterAt(clientId) is var at and >= 0)
             {
-                problem = Validate(clientId, json, out name, out redirectUris);
-            }
-
-            if (problem is not null)
-            {
-                LogRefused(clientId, problem);
-                context.Reject(Errors.InvalidClient, $"The client metadata document at {clientId} cannot be used: {problem}");
+                context.Reject(Errors.InvalidClient, $"The client_id URL contains U+{(int)clientId[at]:X4}: it must be ASCII without spaces or control characters.");
                 return;
             }
 
-            var descriptor = ClientApplications.McpClient(configuration, clientId, name, redirectUris, clientSecret: null);
+            var (metadata, problem) = await ReadAsync(clientId, context.CancellationToken);
+            if (metadata is null)
+            {
+                LogRefused(clientId, problem!);
+                context.Reject(Errors.InvalidClient, $"The client metadata document at {clientId} cannot be used. {problem}");
+                return;
+            }
+
+            var descriptor = ClientApplications.McpClient(
+                configuration, clientId, metadata.ClientName, metadata.RedirectUris.Select(u => new Uri(u)).ToList(), clientSecret: null);
             var existing = await applications.FindByClientIdAsync(clientId, context.CancellationToken);
             if (existing is null)
             {
@@ -136,74 +100,28 @@ public static partial class ClientMetadataDocuments
             }
         }
 
-        private async Task<(JsonElement? Document, string? Problem)> FetchAsync(string url, CancellationToken cancellationToken)
+        /// <summary>The client's metadata from its document, or null and why the document cannot be used.</summary>
+        private async Task<(ClientMetadata? Metadata, string? Problem)> ReadAsync(string clientId, CancellationToken cancellationToken)
         {
-            try
+            var (document, problem) = await fetcher.FetchAsync(clientId, cancellationToken);
+            if (problem is not null)
             {
-                using var response = await httpClients.CreateClient(HttpClientName)
-                    .GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-                if (response.StatusCode != HttpStatusCode.OK)
-                {
-                    return (null, $"fetching it returned HTTP {(int)response.StatusCode} (redirects are not followed).");
-                }
-
-                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                var buffer = new byte[MaxDocumentBytes + 1];
-                var length = 0;
-                int read;
-                while ((read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
-                {
-                    length += read;
-                    if (length > MaxDocumentBytes)
-                    {
-                        return (null, $"it is larger than {MaxDocumentBytes / 1024} KiB.");
-                    }
-                }
-
-                return (JsonDocument.Parse(buffer.AsMemory(0, length)).RootElement.Clone(), null);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or SocketException)
-            {
-                return (null, e is JsonException ? "it is not JSON." : "it could not be fetched from a public address in time.");
-            }
-        }
-
-        private string? Validate(string clientId, JsonElement document, out string? name, out IReadOnlyList<Uri> redirectUris)
-        {
-            name = null;
-            redirectUris = [];
-            if (document.ValueKind != JsonValueKind.Object)
-            {
-                return "it is not a JSON object.";
+                return (null, problem);
             }
 
-            if (!document.TryGetProperty("client_id", out var declared) || declared.ValueKind != JsonValueKind.String || declared.GetString() != clientId)
+            if (!ClientMetadata.TryRead(document, rules, out var metadata, out var invalid))
             {
-                return "its client_id must equal the URL it is served from.";
+                return (null, invalid.Description);
             }
 
-            if (!document.TryGetProperty("redirect_uris", out var uris) || uris.ValueKind != JsonValueKind.Array ||
-                uris.GetArrayLength() is 0 or > 10 || uris.EnumerateArray().Any(u => u.ValueKind != JsonValueKind.String))
+            if (metadata.ClientId != clientId)
             {
-                return "redirect_uris must list 1 to 10 redirect URIs.";
+                return (null, "Its client_id must equal the URL it is served from.");
             }
 
-            var values = uris.EnumerateArray().Select(u => u.GetString()!).ToList();
-            if (values.Select(rules.Problem).FirstOrDefault(p => p is not null) is { } problem)
-            {
-                return problem;
-            }
-
-            if (document.TryGetProperty("token_endpoint_auth_method", out var method) && method.GetString() != ClientAuthenticationMethods.None)
-            {
-                return "token_endpoint_auth_method must be none: metadata document clients are public clients.";
-            }
-
-            name = document.TryGetProperty("client_name", out var clientName) && clientName.ValueKind == JsonValueKind.String
-                ? clientName.GetString()?.Trim() is { Length: > 0 and <= 200 } trimmed ? trimmed : null
-                : null;
-            redirectUris = values.Select(v => new Uri(v)).ToList();
-            return null;
+            return metadata.TokenEndpointAuthMethod is null or ClientAuthenticationMethods.None
+                ? (metadata, null)
+                : (null, "Its token_endpoint_auth_method must be none: metadata document clients are public clients.");
         }
 
         [LoggerMessage(LogLevel.Warning, "Refused the client metadata document {ClientId}: {Problem}")]

@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
@@ -22,6 +20,7 @@ public static class ClientRegistration
     public const string Path = "/connect/register";
     public const string RateLimitPolicy = "client-registration";
     private const int MaxBodyBytes = 16 * 1024;
+    private const string InvalidClientMetadata = "invalid_client_metadata";
 
     private static readonly string[] DefaultCustomSchemes = ["cursor", "vscode", "vscode-insiders", "claude", "windsurf"];
     private static readonly string[] AuthMethods = [ClientAuthenticationMethods.None, ClientAuthenticationMethods.ClientSecretPost, ClientAuthenticationMethods.ClientSecretBasic];
@@ -34,9 +33,7 @@ public static class ClientRegistration
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = permitPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            options.AddPolicy(RateLimitPolicy, new RegistrationRateLimit(permitPerMinute));
         });
         return builder;
     }
@@ -52,75 +49,58 @@ public static class ClientRegistration
     {
         if (request.ContentLength > MaxBodyBytes)
         {
-            return Error("invalid_client_metadata", $"The registration request is larger than {MaxBodyBytes / 1024} KiB.");
+            return TooLarge();
         }
 
-        JsonElement metadata;
+        ReadOnlyMemory<byte>? body;
         try
         {
-            using var limited = new MemoryStream();
-            await request.Body.CopyToAsync(limited, request.HttpContext.RequestAborted);
-            if (limited.Length > MaxBodyBytes)
-            {
-                return Error("invalid_client_metadata", $"The registration request is larger than {MaxBodyBytes / 1024} KiB.");
-            }
-
-            metadata = JsonDocument.Parse(limited.ToArray()).RootElement.Clone();
+            body = await BoundedReads.ReadAtMostAsync(request.Body, MaxBodyBytes, request.HttpContext.RequestAborted);
         }
-        catch (JsonException)
+        catch (IOException)
         {
-            return Error("invalid_client_metadata", "The body must be a JSON object of client metadata (RFC 7591).");
+            // A malformed or stalled request body (Kestrel's BadHttpRequestException is one): the client's fault, not the host's.
+            return Error(InvalidClientMetadata, "The request body could not be read.");
         }
 
-        if (metadata.ValueKind != JsonValueKind.Object)
+        if (body is not { } bytes)
         {
-            return Error("invalid_client_metadata", "The body must be a JSON object of client metadata (RFC 7591).");
+            return TooLarge();
         }
 
-        if (!TryStrings(metadata, "redirect_uris", out var redirectUris) || redirectUris.Count is 0 or > 10)
+        if (!ClientMetadata.TryRead(bytes, rules, out var metadata, out var problem))
         {
-            return Error("invalid_redirect_uri", "redirect_uris must list 1 to 10 redirect URIs.");
+            return Error(problem.Member == ClientMetadata.RedirectUrisMember ? "invalid_redirect_uri" : InvalidClientMetadata, problem.Description);
         }
 
-        if (redirectUris.Select(rules.Problem).FirstOrDefault(p => p is not null) is { } problem)
-        {
-            return Error("invalid_redirect_uri", problem);
-        }
-
-        var authMethod = OptionalString(metadata, "token_endpoint_auth_method") ?? ClientAuthenticationMethods.ClientSecretBasic;
+        var authMethod = metadata.TokenEndpointAuthMethod ?? ClientAuthenticationMethods.ClientSecretBasic;
         if (!AuthMethods.Contains(authMethod))
         {
-            return Error("invalid_client_metadata", $"token_endpoint_auth_method must be one of: {string.Join(", ", AuthMethods)}.");
+            return Error(InvalidClientMetadata, $"token_endpoint_auth_method must be one of: {string.Join(", ", AuthMethods)}.");
         }
 
-        if (TryStrings(metadata, "grant_types", out var grantTypes) &&
-            grantTypes.Except([GrantTypes.AuthorizationCode, GrantTypes.RefreshToken]).Any())
+        if (metadata.GrantTypes?.Except([GrantTypes.AuthorizationCode, GrantTypes.RefreshToken]).Any() == true)
         {
-            return Error("invalid_client_metadata", "grant_types may only contain authorization_code and refresh_token.");
+            return Error(InvalidClientMetadata, "grant_types may only contain authorization_code and refresh_token.");
         }
 
-        if (TryStrings(metadata, "response_types", out var responseTypes) && responseTypes.Except([ResponseTypes.Code]).Any())
+        if (metadata.ResponseTypes?.Except([ResponseTypes.Code]).Any() == true)
         {
-            return Error("invalid_client_metadata", "response_types may only contain code.");
+            return Error(InvalidClientMetadata, "response_types may only contain code.");
         }
 
-        var scope = OptionalString(metadata, "scope");
-        if (scope is not null && scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Except([OAuthScopes.Mcp, Scopes.OfflineAccess]).Any())
+        if (metadata.Scope?.Split(' ', StringSplitOptions.RemoveEmptyEntries).Except([OAuthScopes.Mcp, Scopes.OfflineAccess]).Any() == true)
         {
-            return Error("invalid_client_metadata", $"scope may only contain {OAuthScopes.Mcp} and {Scopes.OfflineAccess}.");
+            return Error(InvalidClientMetadata, $"scope may only contain {OAuthScopes.Mcp} and {Scopes.OfflineAccess}.");
         }
 
-        var clientName = OptionalString(metadata, "client_name")?.Trim();
-        if (clientName is { Length: > 200 } || clientName?.Any(char.IsControl) == true)
-        {
-            return Error("invalid_client_metadata", "client_name must be at most 200 characters on one line.");
-        }
-
+        var clientName = metadata.ClientName;
+        var redirectUris = metadata.RedirectUris;
         var secret = authMethod == ClientAuthenticationMethods.None ? null : Base64UrlSecret();
         var clientId = "pcl_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var uris = redirectUris.Select(u => new Uri(u)).ToList();
         await applications.CreateAsync(
-            ClientApplications.McpClient(configuration, clientId, string.IsNullOrEmpty(clientName) ? null : clientName, uris, secret),
+            ClientApplications.McpClient(configuration, clientId, clientName, uris, secret),
             request.HttpContext.RequestAborted);
 
         var response = new Dictionary<string, object>
@@ -139,7 +119,7 @@ public static class ClientRegistration
             response["client_secret_expires_at"] = 0;
         }
 
-        if (!string.IsNullOrEmpty(clientName))
+        if (clientName is not null)
         {
             response["client_name"] = clientName;
         }
@@ -149,30 +129,10 @@ public static class ClientRegistration
 
     private static string Base64UrlSecret() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
-    private static string? OptionalString(JsonElement metadata, string name) =>
-        metadata.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    // 413 rather than 400: the request is refused for its size alone, before a byte of it is parsed.
+    private static IResult TooLarge() =>
+        Error(InvalidClientMetadata, $"The registration request is larger than {MaxBodyBytes / 1024} KiB.", StatusCodes.Status413PayloadTooLarge);
 
-    private static bool TryStrings(JsonElement metadata, string name, out List<string> values)
-    {
-        values = [];
-        if (!metadata.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array)
-        {
-            return false;
-        }
-
-        foreach (var item in array.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.String)
-            {
-                return false;
-            }
-
-            values.Add(item.GetString()!);
-        }
-
-        return true;
-    }
-
-    private static IResult Error(string error, string description) =>
-        Results.Json(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, statusCode: StatusCodes.Status400BadRequest);
+    private static IResult Error(string error, string description, int status = StatusCodes.Status400BadRequest) =>
+        Results.Json(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, statusCode: status);
 }
