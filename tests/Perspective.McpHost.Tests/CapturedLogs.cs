@@ -7,8 +7,17 @@ namespace Perspective.McpHost.Tests;
 public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> lines = new();
+    private int startupLines = -1;
 
     public IReadOnlyCollection<string> Lines => lines;
+
+    /// <summary>
+    /// What was logged after the first host on these logs started: on a fresh PostgreSQL database EF
+    /// Core's migration probe logs a failed query while starting, which says nothing about a request.
+    /// </summary>
+    public IEnumerable<string> SinceStartup => lines.Skip(Math.Max(0, startupLines));
+
+    public void MarkStarted() => Interlocked.CompareExchange(ref startupLines, lines.Count, -1);
 
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
 

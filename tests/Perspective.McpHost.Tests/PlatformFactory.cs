@@ -70,6 +70,7 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
     {
         var host = base.CreateHost(builder);
         host.GetTestServer().BaseAddress = new Uri(PublicBaseUrl + "/");
+        Logs.MarkStarted();
         return host;
     }
 

@@ -27,13 +27,11 @@ public sealed class McpOrigins
     }
 
     /// <summary>
-    /// True for the public host. A <c>Host</c> without a port is accepted for any port, because behind
-    /// a TLS-terminating proxy the scheme the client used is not visible here.
+    /// True when <c>Host</c> names the public host. Its port is not compared: a request that reaches
+    /// this socket carries the name the client resolved, and only the name tells a rebinding attack
+    /// apart; the port differs legitimately behind a proxy or balancer that forwards to this host's own.
     /// </summary>
-    public bool IsPublicHost(HostString host) =>
-        host.HasValue &&
-        HostKey(host.Host) == HostKey(publicOrigin.Host) &&
-        (host.Port is null || host.Port == publicOrigin.Port);
+    public bool IsPublicHost(HostString host) => host.HasValue && HostKey(host.Host) == HostKey(publicOrigin.Host);
 
     /// <summary>True for a request without <c>Origin</c> (not a browser) or with an allowed one.</summary>
     public bool IsAllowedOrigin(string? origin) =>

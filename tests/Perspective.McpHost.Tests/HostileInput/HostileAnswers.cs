@@ -22,7 +22,7 @@ public static class HostileAnswers
     /// <summary>No line at Error or Critical level: hostile input is an expected event, not a failure of the host.</summary>
     public static void NoErrorLogs(CapturedLogs logs)
     {
-        var errors = logs.Lines.Where(line => line.StartsWith("Error ", StringComparison.Ordinal) || line.StartsWith("Critical ", StringComparison.Ordinal)).ToList();
+        var errors = logs.SinceStartup.Where(line => line.StartsWith("Error ", StringComparison.Ordinal) || line.StartsWith("Critical ", StringComparison.Ordinal)).ToList();
         Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
     }
 }

@@ -46,7 +46,7 @@ public sealed class McpTransportHostileInputTests(PlatformFactory factory) : ICl
     [InlineData("perspective.example", "null")] // sandboxed frames and file: pages
     [InlineData("perspective.example", "http://perspective.example")] // same name, other scheme
     [InlineData("perspective.example", "https://perspective.example:8443")] // same name, other port
-    [InlineData("perspective.example:8443", null)]
+    [InlineData("evil.example.com:443", "https://perspective.example")]
     public async Task A_foreign_host_or_origin_is_forbidden_even_with_a_valid_key(string host, string? origin)
     {
         var token = await KeyAsync();
@@ -99,25 +99,31 @@ public sealed class McpTransportHostileInputTests(PlatformFactory factory) : ICl
     }
 
     [Theory]
-    [InlineData("localhost:5080", true)]
-    [InlineData("127.0.0.1:5080", true)]
-    [InlineData("[::1]:5080", true)]
-    [InlineData("LOCALHOST", true)]
-    [InlineData("127.0.0.2:5080", true)]
-    [InlineData("localhost:5081", false)]
-    [InlineData("evil.example.com:5080", false)]
-    [InlineData("localhost.evil.example.com:5080", false)]
-    [InlineData("", false)]
-    public void Loopback_names_are_one_host_when_the_public_host_is_loopback(string host, bool allowed)
+    [InlineData("localhost:5080", true, true)]
+    [InlineData("127.0.0.1:5080", true, true)]
+    [InlineData("[::1]:5080", true, true)]
+    [InlineData("LOCALHOST:5080", true, true)]
+    [InlineData("127.0.0.2:5080", true, true)]
+    [InlineData("localhost:5081", true, false)] // another port: the same host, but another origin (another local app's page)
+    [InlineData("evil.example.com:5080", false, false)]
+    [InlineData("localhost.evil.example.com:5080", false, false)]
+    [InlineData("127.0.0.1.nip.example:5080", false, false)]
+    public void Loopback_names_are_one_host_when_the_public_host_is_loopback(string host, bool publicHost, bool allowedOrigin)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Platform:PublicBaseUrl", "http://localhost:5080")]).Build();
         var origins = new McpOrigins(configuration, Options.Create(new McpTransportOptions()));
 
-        Assert.Equal(allowed, origins.IsPublicHost(new HostString(host)));
-        if (host.Contains(':', StringComparison.Ordinal))
-        {
-            Assert.Equal(allowed, origins.IsAllowedOrigin($"http://{host}"));
-        }
+        Assert.Equal(publicHost, origins.IsPublicHost(new HostString(host)));
+        Assert.Equal(allowedOrigin, origins.IsAllowedOrigin($"http://{host}"));
+        Assert.Equal(allowedOrigin, origins.IsAllowedOrigin($"http://{host}/"));
+    }
+
+    [Fact]
+    public void A_request_without_a_host_is_not_for_the_public_host()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Platform:PublicBaseUrl", "http://localhost:5080")]).Build();
+
+        Assert.False(new McpOrigins(configuration, Options.Create(new McpTransportOptions())).IsPublicHost(new HostString("")));
     }
 
     [Theory]
