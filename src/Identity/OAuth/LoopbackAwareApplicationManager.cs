@@ -19,6 +19,13 @@ public sealed class LoopbackAwareApplicationManager(
     IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store)
     : OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>(cache, logger, options, store)
 {
+    /// <summary>
+    /// A client id with control characters names no client (ids are URLs or generated), and PostgreSQL
+    /// cannot compare text containing NUL: it is unknown without a query.
+    /// </summary>
+    public override ValueTask<OpenIddictEntityFrameworkCoreApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken = default) =>
+        identifier.Any(char.IsControl) ? ValueTask.FromResult<OpenIddictEntityFrameworkCoreApplication?>(null) : base.FindByClientIdAsync(identifier, cancellationToken);
+
     public override async ValueTask<bool> ValidateRedirectUriAsync(
         OpenIddictEntityFrameworkCoreApplication application, string uri, CancellationToken cancellationToken = default)
     {

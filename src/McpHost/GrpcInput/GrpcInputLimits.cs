@@ -7,7 +7,7 @@ namespace Perspective.McpHost.GrpcInput;
 /// <summary>
 /// gRPC on both ports (native and gRPC-Web, server reflection included) with hostile input bounded
 /// before it costs anything: one message size limit that holds after decompression too, and
-/// malformed messages answered <c>INVALID_ARGUMENT</c>.
+/// malformed messages or text with NUL answered <c>INVALID_ARGUMENT</c>.
 /// </summary>
 public static class GrpcInputLimits
 {
@@ -24,6 +24,7 @@ public static class GrpcInputLimits
             options.MaxReceiveMessageSize = MaxReceiveMessageSize;
             options.CompressionProviders = [new BoundedGzipCompression(MaxReceiveMessageSize)];
             options.Interceptors.Add<DatabaseOutageInterceptor>();
+            options.Interceptors.Add<TextFieldGuard>();
         });
         return services;
     }

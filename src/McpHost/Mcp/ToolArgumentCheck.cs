@@ -6,7 +6,7 @@ namespace Perspective.McpHost.Mcp;
 
 /// <summary>
 /// Checks a tool call's arguments against the tool's input schema before the tool runs: a missing
-/// required argument or a value of the wrong JSON type gets an error result a model can act on
+/// required argument, a value of the wrong JSON type or text with NUL gets an error result a model can act on
 /// ("workspace_id is required"), where the SDK's binder would throw and log an unhandled error.
 /// </summary>
 public static class ToolArgumentCheck
@@ -42,6 +42,12 @@ public static class ToolArgumentCheck
             if (properties.TryGetProperty(name, out var property) && !Fits(property, value))
             {
                 return $"{name} must be {Describe(property)}.";
+            }
+
+            // Nothing stored contains NUL, and PostgreSQL cannot compare text with it.
+            if (value.ValueKind == JsonValueKind.String && value.GetString()!.Contains('\0', StringComparison.Ordinal))
+            {
+                return $"{name} must not contain NUL characters (U+0000).";
             }
         }
 

@@ -31,7 +31,9 @@ public sealed class LoginModel(SignInManager<PlatformUser> signIn, ILogger<Login
             return Page();
         }
 
-        var user = await signIn.UserManager.FindByEmailAsync(Form.Email.Trim());
+        // No account's email has control characters (and PostgreSQL cannot compare text with NUL).
+        var email = Form.Email.Trim();
+        var user = email.Any(char.IsControl) ? null : await signIn.UserManager.FindByEmailAsync(email);
         if (user is null)
         {
             // Spend the same time as a wrong password, so timing does not reveal unknown emails either.
