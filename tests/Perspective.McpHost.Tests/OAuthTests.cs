@@ -35,7 +35,7 @@ public sealed class OAuthTests(PlatformFactory factory) : IClassFixture<Platform
         Assert.True(metadata.GetProperty("authorization_response_iss_parameter_supported").GetBoolean());
         Assert.Contains("none", Strings(metadata, "token_endpoint_auth_methods_supported"));
         Assert.Contains("client_secret_post", Strings(metadata, "token_endpoint_auth_methods_supported"));
-        Assert.Contains("mcp", Strings(metadata, "scopes_supported"));
+        Assert.Equal(["mcp", "offline_access"], Strings(metadata, "scopes_supported").Order());
     }
 
     [Fact]
@@ -363,7 +363,10 @@ public sealed class OAuthTests(PlatformFactory factory) : IClassFixture<Platform
 
         await apps.DisconnectConnectedAppAsync(new DisconnectConnectedAppRequest { ConnectedAppId = app.Id });
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await McpTestClient.StatusAsync(factory, $"Bearer {accessToken}"));
+        using var http = factory.CreateClient();
+        using var refused = await http.SendAsync(McpTestClient.ToolsListRequest($"Bearer {accessToken}"));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("Reconnect the app", await refused.Content.ReadAsStringAsync());
         Assert.Equal("invalid_grant", (await oauth.RefreshAsync(clientId, refresh)).Body.GetProperty("error").GetString());
         Assert.DoesNotContain((await apps.ListConnectedAppsAsync(new ListConnectedAppsRequest())).ConnectedApps, a => a.Id == app.Id);
         var again = await Assert.ThrowsAsync<RpcException>(() => apps.DisconnectConnectedAppAsync(new DisconnectConnectedAppRequest { ConnectedAppId = app.Id }).ResponseAsync);

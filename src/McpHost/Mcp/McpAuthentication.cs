@@ -47,6 +47,6 @@ public static class McpAuthentication
 
     // OAuth access tokens are JWTs (three dot-separated parts, five when encrypted); MCP keys and
     // legacy tokens contain no dot.
-    private static bool IsAccessToken(HttpRequest request) =>
+    internal static bool IsAccessToken(HttpRequest request) =>
         BearerToken.TryRead(request, out var token) && token.Count(c => c == '.') is 2 or 4;
 }

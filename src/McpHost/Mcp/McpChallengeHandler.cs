@@ -49,10 +49,16 @@ public sealed class McpChallengeHandler(
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate =
             $"Bearer {error}resource_metadata=\"{ProtectedResourceMetadata.DocumentUrl(configuration)}\", scope=\"{OAuthScopes.Mcp}\"";
-        await Response.WriteAsync(credentialPresented
-            ? "The MCP credential is not valid: it may be mistyped, deleted or revoked. Create a new MCP key in Settings → MCP."
-            : $"Authenticate with 'Authorization: Bearer <MCP key>' or through OAuth; see {PlatformUrls.McpEndpointUrl(configuration)}.");
+        await Response.WriteAsync(Explanation(credentialPresented));
     }
+
+    // What the person behind the client should do: an OAuth app reconnects, a key is replaced.
+    private string Explanation(bool credentialPresented) => (credentialPresented, McpAuthentication.IsAccessToken(Request)) switch
+    {
+        (false, _) => $"Authenticate with 'Authorization: Bearer <MCP key>' or through OAuth; see {PlatformUrls.McpEndpointUrl(configuration)}.",
+        (true, true) => "The access token is not valid: it expired, or the app was disconnected under Settings → Connected Apps. Reconnect the app from your MCP client.",
+        (true, false) => "The MCP credential is not valid: it may be mistyped, deleted or revoked. Create a new MCP key in Settings → MCP.",
+    };
 
     // Only an OAuth token without the mcp scope authenticates yet is not allowed in.
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
