@@ -3,7 +3,8 @@ namespace Perspective.EndToEndTests.Interop;
 /// <summary>
 /// MCP clients nobody here wrote, against the real host: the official TypeScript SDK client with a
 /// key and with its own OAuth flow, and <c>mcp-remote</c> started exactly as the Claude Desktop
-/// configuration starts it (<c>tests/interop</c>, run with Node's test runner).
+/// configuration starts it, with a key and without one (OAuth, signing in once across restarts)
+/// (<c>tests/interop</c>, run with Node's test runner).
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class McpClientInteropTests(HostProcess host)
@@ -47,6 +48,25 @@ public sealed class McpClientInteropTests(HostProcess host)
             });
 
         Assert.True(result.ExitCode == 0, $"The OAuth interop test failed:\n{result.Output}\n{result.Error}");
+        Assert.Contains("# pass 1", result.Output);
+    }
+
+    [Fact]
+    public async Task Mcp_remote_without_a_header_signs_in_once_and_reuses_its_tokens_when_started_again()
+    {
+        var result = await CommandLineTool.RunAsync(
+            "node",
+            ["--test", "test/mcp-remote-reconnect.test.mjs"],
+            TimeSpan.FromMinutes(4),
+            InteropDirectory,
+            new Dictionary<string, string>
+            {
+                ["MCP_URL"] = $"{host.BaseUrl}/mcp",
+                ["DEMO_EMAIL"] = "demo@perspective.local",
+                ["DEMO_PASSWORD"] = "Perspective-demo-1",
+            });
+
+        Assert.True(result.ExitCode == 0, $"The mcp-remote reconnect test failed:\n{result.Output}\n{result.Error}");
         Assert.Contains("# pass 1", result.Output);
     }
 }
