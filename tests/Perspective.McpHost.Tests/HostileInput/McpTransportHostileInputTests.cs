@@ -227,12 +227,7 @@ public sealed class McpTransportHostileInputTests(PlatformFactory factory) : ICl
     [MemberData(nameof(InvalidParams))]
     public async Task A_request_with_invalid_params_gets_a_json_rpc_error_with_its_id(string what, byte[] body, int code)
     {
-        var token = await KeyAsync();
-        using var http = factory.CreateClient();
-        var request = Authorized(new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new ByteArrayContent(body) }, token);
-        request.Content!.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-
-        using var response = await http.SendAsync(request);
+        using var response = await PostJsonAsync(body);
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{what}: {(int)response.StatusCode}");
         var error = await ErrorAsync(response);
@@ -257,12 +252,7 @@ public sealed class McpTransportHostileInputTests(PlatformFactory factory) : ICl
     [MemberData(nameof(MalformedMessages))]
     public async Task A_body_that_is_no_json_rpc_request_is_a_400_with_a_json_rpc_error(string what, byte[] body, int code)
     {
-        var token = await KeyAsync();
-        using var http = factory.CreateClient();
-        var request = Authorized(new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new ByteArrayContent(body) }, token);
-        request.Content!.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-
-        using var response = await http.SendAsync(request);
+        using var response = await PostJsonAsync(body);
 
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{what}: {(int)response.StatusCode}");
         var error = await ErrorAsync(response);
@@ -340,6 +330,16 @@ public sealed class McpTransportHostileInputTests(PlatformFactory factory) : ICl
         Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, discovery.StatusCode);
         Assert.Contains("resource_metadata=", discovery.Headers.WwwAuthenticate.ToString());
+    }
+
+    /// <summary>Posts <paramref name="body"/> as JSON with a valid key.</summary>
+    private async Task<HttpResponseMessage> PostJsonAsync(byte[] body)
+    {
+        var token = await KeyAsync();
+        using var http = factory.CreateClient();
+        var request = Authorized(new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new ByteArrayContent(body) }, token);
+        request.Content!.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return await http.SendAsync(request);
     }
 
     private async Task<string> KeyAsync() => (await factory.CreateDemoKeyAsync($"Transport {Guid.NewGuid():N}"[..30], "acme-research")).Token;
