@@ -19,7 +19,6 @@ public sealed class NameHostileInputTests(PlatformFactory factory) : IClassFixtu
         "Claude\u2066Desktop\u2069", // isolate
         "\uFEFFClaude", // zero-width no-break space (byte order mark)
         "Claude\nDesktop",
-        "Claude\u0000Desktop",
         new string('k', 65),
     };
 
