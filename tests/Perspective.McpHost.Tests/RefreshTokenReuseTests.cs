@@ -55,8 +55,10 @@ public sealed class RefreshTokenReuseTests(PlatformFactory factory) : IClassFixt
         var cookies = await factory.SignInAsync(DemoSeed.DemoEmail, DemoSeed.DemoPassword);
         var oauth = new OAuthTestClient(factory, cookies);
         var (clientId, accessToken, refresh) = await oauth.ConnectAsync();
+        var logged = factory.Logs.Lines.Count;
         var rotated = await oauth.RefreshAsync(clientId, refresh);
         Assert.Equal(HttpStatusCode.OK, rotated.Status);
+        Assert.DoesNotContain(factory.Logs.Lines.Skip(logged), line => line.StartsWith("Warning", StringComparison.Ordinal) || line.StartsWith("Error", StringComparison.Ordinal));
         var current = rotated.Body.GetProperty("access_token").GetString()!;
         Assert.Equal(HttpStatusCode.OK, await McpTestClient.StatusAsync(factory, $"Bearer {current}"));
 
