@@ -258,6 +258,7 @@ public sealed class AdminServiceTests(PlatformFactory factory) : IClassFixture<P
         await admin.DisconnectConnectedAppAsync(new DisconnectConnectedAppRequest { UserId = demo.Id, ConnectedAppId = app.Id });
 
         Assert.Equal(HttpStatusCode.Unauthorized, await McpTestClient.StatusAsync(factory, $"Bearer {accessToken}"));
+        Assert.Equal(Identity.OAuth.GrantRevocationReasons.Admin, (await factory.GrantOfClientAsync(clientId)).Revocation?.Reason);
     }
 
     [Fact]

@@ -35,4 +35,21 @@ public sealed class ConnectedAppsPageTests : SettingsTestContext
         card.QuerySelector("button[aria-label='Disconnect Claude Code']")!.Click();
         Assert.Contains("loses access immediately", page.Find("[role=alertdialog]").TextContent);
     }
+
+    [Fact]
+    public void An_app_shows_when_it_lapses_if_unused()
+    {
+        var lapse = Timestamp.FromDateTime(new DateTime(2026, 6, 5, 7, 8, 0, DateTimeKind.Utc));
+        ConnectedApps.Apps.Add(new ConnectedApp
+        {
+            Id = "a2", Name = "Cursor", ClientKind = ClientKind.Registered, RedirectHost = "127.0.0.1",
+            ConnectTime = Timestamp.FromDateTime(new DateTime(2026, 5, 6, 7, 8, 0, DateTimeKind.Utc)), LapseTime = lapse,
+        });
+
+        var page = Render<ConnectedAppsSettings>(parameters => parameters.Add(p => p.WorkspaceSlug, "acme-research"));
+
+        var card = page.WaitForElement("article[aria-label='Connected app Cursor']");
+        Assert.Contains("Lapses if unused", card.TextContent);
+        Assert.Contains(Perspective.WebUi.Components.Shared.Display.Time(lapse), card.TextContent);
+    }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using OpenIddict.Abstractions;
+using Microsoft.Extensions.Options;
 using OpenIddict.EntityFrameworkCore.Models;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Storage;
@@ -19,7 +19,8 @@ public sealed record ConnectedAppView(
     IReadOnlyList<ConnectedAppWorkspace> Workspaces,
     IReadOnlyList<string> Scopes,
     DateTime ConnectTime,
-    DateTime? LastUsedTime);
+    DateTime? LastUsedTime,
+    DateTime LapseTime);
 
 /// <summary>A workspace granted to a connected app; not reachable once the user has left it.</summary>
 public sealed record ConnectedAppWorkspace(Guid Id, string Slug, string Name, bool Reachable);
@@ -31,11 +32,14 @@ public sealed record ConnectedAppCursor(DateTime ConnectTime, string Id);
 public sealed class ConnectedAppDirectory(
     IdentityDataContext db,
     WorkspaceDirectory workspaces,
-    IOpenIddictAuthorizationManager authorizations,
-    IOpenIddictTokenManager tokens)
+    GrantRevocations revocations,
+    IOptions<GrantLifetimes> lifetimes,
+    TimeProvider clock)
 {
+    /// <summary>The user's live grants, newest first; grants that lapsed unused are first revoked as such.</summary>
     public async Task<IReadOnlyList<ConnectedAppView>> ListAsync(string userId, ConnectedAppCursor? after, int limit, CancellationToken cancellationToken)
     {
+        await RevokeLapsedAsync(userId, cancellationToken);
         var query = Grants(userId);
         if (after is not null)
         {
@@ -81,22 +85,42 @@ public sealed class ConnectedAppDirectory(
                     .ToList(),
                 JsonStrings(a.Scopes),
                 a.CreationDate ?? DateTime.MinValue,
-                lastTokens.GetValueOrDefault(a.Id!)))
+                lastTokens.GetValueOrDefault(a.Id!),
+                lifetimes.Value.LapseTime(a.CreationDate ?? DateTime.MinValue, lastTokens.GetValueOrDefault(a.Id!))))
             .ToList();
     }
 
-    /// <summary>Revokes the grant and every token issued under it; false when the user has no such app.</summary>
-    public async Task<bool> DisconnectAsync(string userId, string connectedAppId, CancellationToken cancellationToken)
-    {
-        if (!await Grants(userId).AnyAsync(a => a.Id == connectedAppId, cancellationToken) ||
-            await authorizations.FindByIdAsync(connectedAppId, cancellationToken) is not { } authorization)
-        {
-            return false;
-        }
+    /// <summary>
+    /// Revokes the grant and every token issued under it, recording <paramref name="reason"/>
+    /// (<see cref="GrantRevocationReasons"/>); false when the user has no such app.
+    /// </summary>
+    public async Task<bool> DisconnectAsync(string userId, string connectedAppId, string reason, CancellationToken cancellationToken) =>
+        await Grants(userId).AnyAsync(a => a.Id == connectedAppId, cancellationToken) &&
+        await revocations.RevokeAsync(connectedAppId, reason, time: null, cancellationToken);
 
-        await authorizations.TryRevokeAsync(authorization, cancellationToken);
-        await tokens.RevokeByAuthorizationIdAsync(connectedAppId, cancellationToken);
-        return true;
+    /// <summary>
+    /// Grants whose newest refresh token has expired unused (past their lapse time) work no more:
+    /// they are revoked as lapsed, at the time they lapsed, so they leave the list with that reason.
+    /// </summary>
+    private async Task RevokeLapsedAsync(string userId, CancellationToken cancellationToken)
+    {
+        var now = clock.UtcNowForStorage();
+        var absoluteCutoff = now - lifetimes.Value.RefreshTokenAbsoluteLifetime;
+        var slidingCutoff = now - lifetimes.Value.RefreshTokenSlidingLifetime;
+        var lapsed = await Grants(userId)
+            .Select(a => new
+            {
+                a.Id,
+                a.CreationDate,
+                LastIssued = db.Set<OpenIddictEntityFrameworkCoreToken>().Where(t => t.Authorization!.Id == a.Id).Max(t => t.CreationDate),
+            })
+            .Where(a => a.CreationDate <= absoluteCutoff || ((a.LastIssued ?? a.CreationDate) <= slidingCutoff))
+            .ToListAsync(cancellationToken);
+        foreach (var grant in lapsed)
+        {
+            var lapseTime = lifetimes.Value.LapseTime(grant.CreationDate ?? now, grant.LastIssued);
+            await revocations.RevokeAsync(grant.Id!, GrantRevocationReasons.Lapsed, lapseTime < now ? lapseTime : now, cancellationToken);
+        }
     }
 
     private IQueryable<OpenIddictEntityFrameworkCoreAuthorization> Grants(string userId) =>

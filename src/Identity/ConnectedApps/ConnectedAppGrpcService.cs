@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Perspective.Connectedapps.V1;
 using Perspective.Identity.Grpc;
+using Perspective.Identity.OAuth;
 
 namespace Perspective.Identity.ConnectedApps;
 
@@ -35,7 +36,7 @@ internal sealed class ConnectedAppGrpcService(ConnectedAppDirectory apps) : Conn
     {
         var userId = context.RequireUserId();
         if (string.IsNullOrWhiteSpace(request.ConnectedAppId) || request.ConnectedAppId.Length > 100 ||
-            !await apps.DisconnectAsync(userId, request.ConnectedAppId, context.CancellationToken))
+            !await apps.DisconnectAsync(userId, request.ConnectedAppId, GrantRevocationReasons.User, context.CancellationToken))
         {
             GrpcErrors.NotFound("You have no connected app with that id. It may already have been disconnected.");
         }
@@ -54,6 +55,7 @@ internal sealed class ConnectedAppGrpcService(ConnectedAppDirectory apps) : Conn
             RedirectHost = app.RedirectHost,
             ConnectTime = Timestamp.FromDateTime(app.ConnectTime),
             LastUsedTime = app.LastUsedTime is { } used ? Timestamp.FromDateTime(used) : null,
+            LapseTime = Timestamp.FromDateTime(app.LapseTime),
         };
         message.Scopes.AddRange(app.Scopes);
         message.Workspaces.AddRange(app.Workspaces.Select(w => new AppWorkspace { Id = w.Id.ToString(), Slug = w.Slug, Name = w.Name, Reachable = w.Reachable }));

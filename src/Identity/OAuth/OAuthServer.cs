@@ -48,9 +48,10 @@ public static class OAuthServer
                     .AllowClientCredentialsFlow();
                 options.RegisterScopes(OAuthScopes.Mcp, OAuthScopes.Management, OAuthScopes.Admin, Scopes.OfflineAccess);
                 options.RegisterResources(mcpResource, OAuthScopes.ManagementResource);
-                options.SetAccessTokenLifetime(TimeSpan.FromHours(1)).SetRefreshTokenLifetime(TimeSpan.FromDays(30));
+                // Lifetimes come from GrantLifetimes (OAuth:*Lifetime); a user's tokens are cut at their grant's absolute limit.
 
-                // A refresh token works once: presenting it again revokes the whole grant (reuse detection).
+                // A refresh token works once: presenting it again revokes the whole grant (reuse detection),
+                // and of simultaneous redemptions exactly one wins (RefreshTokenRedemption).
                 options.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 options.Configure(server =>
                 {
@@ -68,6 +69,7 @@ public static class OAuthServer
                 ClientMetadataDocuments.Register(options);
                 options.AddEventHandler(CodeChallengeFormat.Descriptor);
                 ScopeAndResourceErrors.Register(options);
+                RefreshTokenRedemption.Register(options);
                 options.AddEventHandler(AuthorizationErrorRedirect.Descriptor).AddEventHandler(AuthorizationErrorPage.Descriptor);
 
                 var aspNetCore = options.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();
@@ -92,6 +94,9 @@ public static class OAuthServer
             });
 
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, OAuthServerKeys>();
+        GrantLifetimes.Register(builder.Services, builder.Configuration);
+        builder.Services.AddScoped<GrantRevocations>();
+        builder.Services.AddScoped<ConsentedGrants>();
         builder.Services.AddSingleton<ValidatedAccessTokens>();
         builder.Services.AddAuthentication()
             .AddScheme<OAuthBearerOptions, OAuthBearerAuthenticationHandler>(OAuthBearerAuthenticationHandler.McpScheme, o => o.Audience = mcpResource)

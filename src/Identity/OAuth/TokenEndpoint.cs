@@ -5,17 +5,23 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server.AspNetCore;
 using Perspective.Identity.Accounts;
+using Perspective.Identity.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Perspective.Identity.OAuth;
 
 /// <summary>
 /// The token endpoint after OpenIddict has validated the request: codes and refresh tokens are
-/// exchanged only while their user still exists; client credentials get a token for the client.
+/// exchanged only while their user still exists and their grant is within its absolute lifetime; a
+/// refresh token is redeemed here, atomically, before new tokens are issued (see
+/// <see cref="RefreshTokenRedemption"/>); client credentials get a token for the client.
 /// </summary>
 internal static class TokenEndpoint
 {
@@ -27,7 +33,9 @@ internal static class TokenEndpoint
         return endpoints;
     }
 
-    private static async Task<IResult> ExchangeAsync(HttpContext http, UserManager<PlatformUser> users, IOpenIddictApplicationManager applications)
+    private static async Task<IResult> ExchangeAsync(
+        HttpContext http, UserManager<PlatformUser> users, IOpenIddictApplicationManager applications, IdentityDataContext db,
+        GrantRevocations revocations, IOptions<GrantLifetimes> lifetimes, TimeProvider clock)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OAuth request could not be read.");
@@ -42,6 +50,32 @@ internal static class TokenEndpoint
             }
 
             var identity = new ClaimsIdentity(principal.Claims, TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+            if (principal.GetAuthorizationId() is { } authorizationId)
+            {
+                var now = clock.UtcNowForStorage();
+                var connectTime = await db.Set<OpenIddictEntityFrameworkCoreAuthorization>().AsNoTracking()
+                    .Where(a => a.Id == authorizationId).Select(a => a.CreationDate).FirstOrDefaultAsync(http.RequestAborted) ?? now;
+                var absoluteEnd = lifetimes.Value.AbsoluteEnd(connectTime);
+                if (now >= absoluteEnd)
+                {
+                    await revocations.RevokeAsync(authorizationId, GrantRevocationReasons.Lapsed, absoluteEnd, http.RequestAborted);
+                    return Refuse(Errors.InvalidGrant, "This connection reached its lifetime limit. Connect the app again.");
+                }
+
+                if (request.IsRefreshTokenGrantType() &&
+                    (principal.GetTokenId() is not { } tokenId || !await RefreshTokenRedemption.TryRedeemAsync(db, tokenId, now, http.RequestAborted)))
+                {
+                    // Another request redeemed this refresh token first: a copy of it is in other hands.
+                    await revocations.RevokeAsync(authorizationId, GrantRevocationReasons.RefreshTokenReuse, time: null, http.RequestAborted);
+                    return Refuse(Errors.InvalidGrant, "This refresh token was already used, so the app's connection was revoked. Connect the app again.");
+                }
+
+                // No token outlives the grant's absolute limit.
+                var left = absoluteEnd - now;
+                identity.SetAccessTokenLifetime(Min(lifetimes.Value.AccessTokenLifetime, left))
+                    .SetRefreshTokenLifetime(Min(lifetimes.Value.RefreshTokenSlidingLifetime, left));
+            }
+
             identity.SetDestinations(GrantClaims.Destinations);
             return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: Scheme);
         }
@@ -60,6 +94,8 @@ internal static class TokenEndpoint
 
         return Refuse(Errors.UnsupportedGrantType, "This grant type is not supported.");
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static IResult Refuse(string error, string description) => Results.Forbid(
         new AuthenticationProperties(new Dictionary<string, string?>

@@ -34,6 +34,11 @@ public class IdentityDataContext : IdentityDbContext<PlatformUser>, IDataProtect
 
     public DbSet<GrantWorkspace> GrantWorkspaces => Set<GrantWorkspace>();
 
+    public DbSet<GrantRevocation> GrantRevocations => Set<GrantRevocation>();
+
+    /// <summary>The unique index that keeps one live grant per (app, user): see <see cref="OAuth.ConsentedGrants"/>.</summary>
+    public const string OneGrantPerClientIndex = "IX_OpenIddictAuthorizations_OneGrantPerClient";
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration) =>
         configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
 
@@ -81,5 +86,24 @@ public class IdentityDataContext : IdentityDbContext<PlatformUser>, IDataProtect
             grant.HasOne<OpenIddictEntityFrameworkCoreAuthorization>().WithMany().HasForeignKey(g => g.AuthorizationId).OnDelete(DeleteBehavior.Cascade);
             grant.HasOne<Workspace>().WithMany().HasForeignKey(g => g.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        builder.Entity<GrantRevocation>(revocation =>
+        {
+            revocation.ToTable("OAuthGrantRevocations");
+            revocation.HasKey(r => r.AuthorizationId);
+            revocation.Property(r => r.UserId).HasMaxLength(400);
+            revocation.Property(r => r.Reason).HasMaxLength(GrantRevocation.ReasonMaxLength);
+            revocation.HasIndex(r => new { r.UserId, r.RevokeTime });
+            revocation.HasOne<OpenIddictEntityFrameworkCoreAuthorization>().WithOne().HasForeignKey<GrantRevocation>(r => r.AuthorizationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        // At most one live permanent grant per app and user: a second consent updates the first
+        // (ConnectedAppGrants), and two consents at once cannot both insert. The filter is plain SQL
+        // that SQLite and PostgreSQL read alike; revoked grants leave the index.
+        builder.Entity<OpenIddictEntityFrameworkCoreAuthorization>()
+            .HasIndex("ApplicationId", nameof(OpenIddictEntityFrameworkCoreAuthorization.Subject))
+            .IsUnique()
+            .HasFilter("\"Status\" = 'valid' AND \"Type\" = 'permanent'")
+            .HasDatabaseName(OneGrantPerClientIndex);
     }
 }

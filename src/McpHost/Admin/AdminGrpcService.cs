@@ -6,6 +6,7 @@ using Perspective.Identity.Access;
 using Perspective.Identity.Accounts;
 using Perspective.Identity.ConnectedApps;
 using Perspective.Identity.Grpc;
+using Perspective.Identity.OAuth;
 using Perspective.Identity.Workspaces;
 using Perspective.Keys.Management;
 using MembershipRole = Perspective.Identity.Workspaces.MembershipRole;
@@ -222,7 +223,7 @@ internal sealed class AdminGrpcService(
     {
         AdminAudit.Target(context, $"user:{request.UserId} app:{request.ConnectedAppId}");
         if (request.ConnectedAppId.Length is 0 or > 100 ||
-            !await apps.DisconnectAsync(request.UserId, request.ConnectedAppId, context.CancellationToken))
+            !await apps.DisconnectAsync(request.UserId, request.ConnectedAppId, GrantRevocationReasons.Admin, context.CancellationToken))
         {
             GrpcErrors.NotFound("That user has no connected app with that id. It may already have been disconnected.");
         }

@@ -4,11 +4,11 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using Perspective.Identity.Accounts;
 using Perspective.Identity.OAuth;
-using Perspective.Identity.Storage;
 using Perspective.Identity.Workspaces;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -21,9 +21,9 @@ namespace Perspective.Identity.Pages.Connect;
 public sealed class AuthorizeModel(
     UserManager<PlatformUser> users,
     IOpenIddictApplicationManager applications,
-    IOpenIddictAuthorizationManager authorizations,
+    ConsentedGrants grants,
     WorkspaceDirectory workspaces,
-    IdentityDataContext db,
+    IOptions<GrantLifetimes> lifetimes,
     IConfiguration configuration) : PageModel
 {
     private const string Scheme = OpenIddictServerAspNetCoreDefaults.AuthenticationScheme;
@@ -109,16 +109,10 @@ public sealed class AuthorizeModel(
         var resources = Resources(request);
         var scopes = GrantedScopes(request, resources);
         var identity = GrantClaims.ForUser(user.Id, authorizationId: "", chosen, scopes, resources);
-        var authorization = await authorizations.CreateAsync(
-            principal: new System.Security.Claims.ClaimsPrincipal(identity),
-            subject: user.Id,
-            client: (await applications.GetIdAsync(application))!,
-            type: AuthorizationTypes.Permanent,
-            scopes: [.. scopes]);
-        var authorizationId = (await authorizations.GetIdAsync(authorization))!;
 
-        db.GrantWorkspaces.AddRange(chosen.Select(id => new GrantWorkspace { AuthorizationId = authorizationId, WorkspaceId = id }));
-        await db.SaveChangesAsync(HttpContext.RequestAborted);
+        // One grant per app and user: consenting again updates it (see ConsentedGrants).
+        var authorizationId = await grants.SaveAsync(
+            (await applications.GetIdAsync(application))!, user.Id, new System.Security.Claims.ClaimsPrincipal(identity), scopes, chosen, HttpContext.RequestAborted);
 
         identity = GrantClaims.ForUser(user.Id, authorizationId, chosen, scopes, resources);
         return SignIn(new System.Security.Claims.ClaimsPrincipal(identity), Scheme);
@@ -156,7 +150,7 @@ public sealed class AuthorizeModel(
                 ? ["Use Perspective's MCP tools: list your workspaces, read and create perspectives, read conversations — only in the workspaces you choose below."]
                 : Array.Empty<string>(),
             .. scopes.Contains(OAuthScopes.Management) ? ["Manage your MCP keys and connected apps."] : Array.Empty<string>(),
-            "Stay connected until you disconnect it under Settings → Connected Apps.",
+            StayConnected(),
         ];
         Workspaces = await workspaces.ListForMemberAsync(user.Id, after: null, limit: 500, HttpContext.RequestAborted);
         Selected = Workspaces.Select(w => w.Id).ToHashSet();
@@ -165,6 +159,17 @@ public sealed class AuthorizeModel(
             .Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString() ?? ""))
             .ToList();
     }
+
+    private string StayConnected()
+    {
+        var limits = lifetimes.Value;
+        return $"Stay connected until you disconnect it under Settings → Connected Apps, for at most {Days(limits.RefreshTokenAbsoluteLifetime)}; " +
+               $"the connection lapses if the app goes unused for {Days(limits.RefreshTokenSlidingLifetime)}.";
+    }
+
+    private static string Days(TimeSpan span) => span.TotalDays >= 1 && span.TotalDays == Math.Floor(span.TotalDays)
+        ? (span.TotalDays == 1 ? "1 day" : $"{span.TotalDays:0} days")
+        : span.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
 
     private string ReturnUrl(OpenIddictRequest request, bool dropPrompt)
     {

@@ -264,6 +264,11 @@ namespace Perspective.Identity.Storage.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ApplicationId", "Subject")
+                        .IsUnique()
+                        .HasDatabaseName("IX_OpenIddictAuthorizations_OneGrantPerClient")
+                        .HasFilter("\"Status\" = 'valid' AND \"Type\" = 'permanent'");
+
                     b.HasIndex("ApplicationId", "Status", "Subject", "Type");
 
                     b.ToTable("OpenIddictAuthorizations", (string)null);
@@ -439,6 +444,31 @@ namespace Perspective.Identity.Storage.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Perspective.Identity.OAuth.GrantRevocation", b =>
+                {
+                    b.Property<string>("AuthorizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RevokeTime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AuthorizationId");
+
+                    b.HasIndex("UserId", "RevokeTime");
+
+                    b.ToTable("OAuthGrantRevocations", (string)null);
+                });
+
             modelBuilder.Entity("Perspective.Identity.OAuth.GrantWorkspace", b =>
                 {
                     b.Property<string>("AuthorizationId")
@@ -595,6 +625,15 @@ namespace Perspective.Identity.Storage.Migrations
                     b.Navigation("Application");
 
                     b.Navigation("Authorization");
+                });
+
+            modelBuilder.Entity("Perspective.Identity.OAuth.GrantRevocation", b =>
+                {
+                    b.HasOne("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization", null)
+                        .WithOne()
+                        .HasForeignKey("Perspective.Identity.OAuth.GrantRevocation", "AuthorizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Perspective.Identity.OAuth.GrantWorkspace", b =>

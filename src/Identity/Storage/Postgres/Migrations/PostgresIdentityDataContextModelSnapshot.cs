@@ -275,6 +275,11 @@ namespace Perspective.Identity.Storage.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ApplicationId", "Subject")
+                        .IsUnique()
+                        .HasDatabaseName("IX_OpenIddictAuthorizations_OneGrantPerClient")
+                        .HasFilter("\"Status\" = 'valid' AND \"Type\" = 'permanent'");
+
                     b.HasIndex("ApplicationId", "Status", "Subject", "Type");
 
                     b.ToTable("OpenIddictAuthorizations", (string)null);
@@ -450,6 +455,31 @@ namespace Perspective.Identity.Storage.Postgres.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Perspective.Identity.OAuth.GrantRevocation", b =>
+                {
+                    b.Property<string>("AuthorizationId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("RevokeTime")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.HasKey("AuthorizationId");
+
+                    b.HasIndex("UserId", "RevokeTime");
+
+                    b.ToTable("OAuthGrantRevocations", (string)null);
+                });
+
             modelBuilder.Entity("Perspective.Identity.OAuth.GrantWorkspace", b =>
                 {
                     b.Property<string>("AuthorizationId")
@@ -606,6 +636,15 @@ namespace Perspective.Identity.Storage.Postgres.Migrations
                     b.Navigation("Application");
 
                     b.Navigation("Authorization");
+                });
+
+            modelBuilder.Entity("Perspective.Identity.OAuth.GrantRevocation", b =>
+                {
+                    b.HasOne("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization", null)
+                        .WithOne()
+                        .HasForeignKey("Perspective.Identity.OAuth.GrantRevocation", "AuthorizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Perspective.Identity.OAuth.GrantWorkspace", b =>
