@@ -52,8 +52,16 @@ public sealed class McpClientInteropTests(HostProcess host)
     }
 
     [Fact]
-    public async Task Mcp_remote_without_a_header_signs_in_once_and_reuses_its_tokens_when_started_again()
+    public async Task Mcp_remote_without_a_header_signs_in_once_and_reuses_or_refreshes_its_tokens_when_started_again()
     {
+        // A host of its own whose access tokens expire within the test.
+        const int accessTokenSeconds = 5;
+        await using var shortLived = HostProcess.OnSqlite(new Dictionary<string, string>
+        {
+            ["OAuth__AccessTokenLifetime"] = $"00:00:{accessTokenSeconds:00}",
+        });
+        await shortLived.InitializeAsync();
+
         var result = await CommandLineTool.RunAsync(
             "node",
             ["--test", "test/mcp-remote-reconnect.test.mjs"],
@@ -61,9 +69,10 @@ public sealed class McpClientInteropTests(HostProcess host)
             InteropDirectory,
             new Dictionary<string, string>
             {
-                ["MCP_URL"] = $"{host.BaseUrl}/mcp",
+                ["MCP_URL"] = $"{shortLived.BaseUrl}/mcp",
                 ["DEMO_EMAIL"] = "demo@perspective.local",
                 ["DEMO_PASSWORD"] = "Perspective-demo-1",
+                ["ACCESS_TOKEN_LIFETIME_SECONDS"] = accessTokenSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
 
         Assert.True(result.ExitCode == 0, $"The mcp-remote reconnect test failed:\n{result.Output}\n{result.Error}");

@@ -1,8 +1,10 @@
 // "Connect once": mcp-remote without a header signs the user in through OAuth the first time it
 // starts; started again with the same config folder it must reuse its saved tokens and open no
-// browser. The browser is fake-browser.mjs (through $BROWSER), which logs every time it is opened.
+// browser, also once its access token has expired (it refreshes instead). The browser is
+// fake-browser.mjs (through $BROWSER), which logs every time it is opened.
 //
-//   MCP_URL=http://127.0.0.1:5099/mcp DEMO_EMAIL=... DEMO_PASSWORD=... node --test test/mcp-remote-reconnect.test.mjs
+//   MCP_URL=http://127.0.0.1:5099/mcp DEMO_EMAIL=... DEMO_PASSWORD=... \
+//     ACCESS_TOKEN_LIFETIME_SECONDS=<the host's OAuth:AccessTokenLifetime> node --test test/mcp-remote-reconnect.test.mjs
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,8 +15,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
 const { MCP_URL, DEMO_EMAIL, DEMO_PASSWORD } = process.env;
-if (!MCP_URL || !DEMO_EMAIL || !DEMO_PASSWORD) {
-  throw new Error('Set MCP_URL (e.g. http://127.0.0.1:5099/mcp), DEMO_EMAIL and DEMO_PASSWORD');
+const ACCESS_TOKEN_LIFETIME_SECONDS = Number(process.env.ACCESS_TOKEN_LIFETIME_SECONDS);
+if (!MCP_URL || !DEMO_EMAIL || !DEMO_PASSWORD || !(ACCESS_TOKEN_LIFETIME_SECONDS > 0 && ACCESS_TOKEN_LIFETIME_SECONDS <= 60)) {
+  throw new Error('Set MCP_URL (e.g. http://127.0.0.1:5099/mcp), DEMO_EMAIL, DEMO_PASSWORD and ' +
+    'ACCESS_TOKEN_LIFETIME_SECONDS (the host\'s short access token lifetime, 1 to 60)');
 }
 
 const REQUEST_TIMEOUT_MS = 60_000; // the first start includes sign-in and consent
@@ -65,4 +69,9 @@ test('mcp-remote signs in once and reuses its tokens on the next start', { timeo
 
   await startAndListTools(t, 'second');
   assert.equal(browserOpenings().length, 1, 'the second start opened the browser again: the saved tokens were not reused');
+
+  // Past the access token's lifetime only the refresh token is good: a refresh, not a sign-in.
+  await new Promise((resolve) => setTimeout(resolve, (ACCESS_TOKEN_LIFETIME_SECONDS + 2) * 1000));
+  await startAndListTools(t, 'after expiry');
+  assert.equal(browserOpenings().length, 1, 'with an expired access token the browser opened again instead of a refresh');
 });
