@@ -6,8 +6,8 @@ namespace Perspective.McpHost.Extensions;
 /// <summary>
 /// The headers that keep the platform's pages from being framed or misread, set on every response
 /// just before it starts, whoever wrote it: Razor pages (sign-in, consent, sign-out), the settings
-/// UI's <c>index.html</c> fallback and static files, OpenIddict's authorization error page, the
-/// developer and problem-details error pages, and answers written after <c>Response.Clear()</c>.
+/// UI's <c>index.html</c> fallback and static files, OpenIddict's authorization error page, error
+/// pages, and answers written after <c>Response.Clear()</c> (which keeps the callback).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -16,14 +16,14 @@ namespace Perspective.McpHost.Extensions;
 /// first rendering), <c>Referrer-Policy: no-referrer</c> unless the page chose one, and a content
 /// security policy: the page's own when it set one (the account pages and the authorization error
 /// page set stricter ones), with a <c>frame-ancestors 'none'</c> policy added if it lacks the
-/// directive; otherwise <see cref="ContentSecurityPolicy"/>. No page of the platform is meant to be framed: a
-/// framed consent page lets another site (another port of the same host is another site) trick a
-/// click on "Allow access".
+/// directive; otherwise <see cref="ContentSecurityPolicy"/>. No page of the platform is meant to be
+/// framed: a consent page framed by another origin — another port of the same host is one, and its
+/// frames even get the user's SameSite cookies — can have the user's click on "Allow access" stolen.
 /// </para>
 /// <para>
-/// <c>no-referrer</c>: no page needs to tell another where the user came from, and the consent page's
-/// address carries the client's authorization request (its state and PKCE challenge), which the
-/// redirect to the client would otherwise announce to whatever the client's page loads.
+/// <c>no-referrer</c>: no page needs to tell another site where the user came from, and no address of
+/// the platform (the consent page's carries the client's authorization request) is sent anywhere,
+/// not even as an origin. Same-origin <c>fetch</c> calls (gRPC-Web) keep their <c>Origin</c> header.
 /// </para>
 /// </remarks>
 public static class SecurityHeaders

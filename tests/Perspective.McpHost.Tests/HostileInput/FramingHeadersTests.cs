@@ -1,4 +1,9 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Perspective.Identity.Seeding;
 using Perspective.McpHost.Extensions;
 
@@ -119,6 +124,22 @@ public sealed class FramingHeadersTests(PlatformFactory factory) : IClassFixture
         Assert.Equal("'self'", Directive(response, "connect-src"));
     }
 
+    [Fact]
+    public async Task A_page_with_its_own_policy_keeps_it_and_gets_frame_ancestors_as_a_second_policy()
+    {
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+            services.AddTransient<IStartupFilter, OwnPolicyPage>()));
+        using var client = host.CreateClient();
+
+        using var response = await client.GetAsync(OwnPolicyPage.Path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([OwnPolicyPage.Policy, "frame-ancestors 'none'"], response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Equal(OwnPolicyPage.ReferrerPolicy, Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+        Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+    }
+
     [Theory]
     [InlineData("/healthz")]
     [InlineData("/.well-known/oauth-authorization-server")]
@@ -144,6 +165,33 @@ public sealed class FramingHeadersTests(PlatformFactory factory) : IClassFixture
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+    }
+
+    /// <summary>Test configuration only: an HTML page at the end of the pipeline that sets its own policy without frame-ancestors.</summary>
+    private sealed class OwnPolicyPage : IStartupFilter
+    {
+        // A file-like path, so the UI's fallback (which takes every other path) leaves it to this page.
+        public const string Path = "/own-policy.test";
+        public const string Policy = "default-src 'none'; style-src 'self'";
+        public const string ReferrerPolicy = "same-origin";
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Run(context =>
+            {
+                if (context.Request.Path != Path)
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+
+                context.Response.ContentType = "text/html; charset=utf-8";
+                context.Response.Headers.ContentSecurityPolicy = Policy;
+                context.Response.Headers["Referrer-Policy"] = ReferrerPolicy;
+                return context.Response.WriteAsync("<!DOCTYPE html><title>Own policy</title>");
+            });
+        };
     }
 
     /// <summary>An HTML page that forbids every framing, is not sniffed and sends no referrer.</summary>
