@@ -18,6 +18,7 @@ using Perspective.Identity.ConnectedApps;
 using OpenIddict.Abstractions;
 using Perspective.Identity.Grpc;
 using Perspective.Identity.OAuth;
+using Perspective.Identity.Pages;
 using Perspective.Identity.Seeding;
 using Perspective.Identity.Storage;
 using Perspective.Identity.Storage.Postgres;
@@ -80,7 +81,7 @@ public static class IdentityModule
                                              (context.User.HasScope(OAuthScopes.Management) && context.User.GetAuthorizationId() is not null)));
 
         builder.AddOAuthServer();
-        builder.Services.AddRazorPages();
+        builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(new AccountPagePolicy()));
         builder.Services.AddGrpc();
         builder.Services.AddScoped<RequestWorkspaces>();
         builder.Services.AddScoped<EffectiveWorkspaces>();

@@ -30,6 +30,9 @@ public static class HostExtensions
 
     public static WebApplication UsePlatformPipeline(this WebApplication app)
     {
+        // First, so error pages, OpenIddict's answers and the UI fallback all carry the headers.
+        app.UseSecurityHeaders();
+
         if (app.Configuration.GetValue<bool>("Platform:ForwardedHeaders"))
         {
             app.UseForwardedHeaders();
