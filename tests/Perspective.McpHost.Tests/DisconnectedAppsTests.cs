@@ -1,4 +1,5 @@
 using System.Net;
+using Grpc.Core;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -87,6 +88,23 @@ public sealed class DisconnectedAppsTests(PlatformFactory factory) : IClassFixtu
         var listed = await AllDisconnectedAsync(other);
 
         Assert.Empty(listed);
+    }
+
+    [Fact]
+    public async Task A_page_token_of_another_list_and_a_negative_page_size_are_refused()
+    {
+        var cookies = await factory.SignInAsync(DemoSeed.DemoEmail, DemoSeed.DemoPassword);
+        var oauth = new OAuthTestClient(factory, cookies);
+        await oauth.ConnectAsync();
+        await oauth.ConnectAsync();
+        var apps = new ConnectedAppService.ConnectedAppServiceClient(factory.CreateGrpcChannel(cookies));
+        var connectedToken = (await apps.ListConnectedAppsAsync(new ListConnectedAppsRequest { PageSize = 1 })).NextPageToken;
+        Assert.NotEmpty(connectedToken);
+
+        var wrongList = await Assert.ThrowsAsync<RpcException>(() => apps.ListDisconnectedAppsAsync(new ListDisconnectedAppsRequest { PageToken = connectedToken }).ResponseAsync);
+        var negative = await Assert.ThrowsAsync<RpcException>(() => apps.ListDisconnectedAppsAsync(new ListDisconnectedAppsRequest { PageSize = -1 }).ResponseAsync);
+
+        Assert.Equal((StatusCode.InvalidArgument, StatusCode.InvalidArgument), (wrongList.StatusCode, negative.StatusCode));
     }
 
     /// <summary>Walks every page; each page's token must lead to the next.</summary>
