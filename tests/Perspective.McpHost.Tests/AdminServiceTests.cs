@@ -262,6 +262,22 @@ public sealed class AdminServiceTests(PlatformFactory factory) : IClassFixture<P
     }
 
     [Fact]
+    public async Task An_app_an_administrator_disconnects_is_listed_to_its_user_as_disconnected_by_an_administrator()
+    {
+        var admin = await AdminAsync();
+        var cookies = await factory.SignInAsync(DemoSeed.DemoEmail, DemoSeed.DemoPassword);
+        var (clientId, _, _) = await new OAuthTestClient(factory, cookies).ConnectAsync();
+        var demo = (await admin.ListUsersAsync(new ListUsersRequest { EmailPrefix = "demo@" })).Users.Single();
+        var app = (await admin.ListUserConnectedAppsAsync(new ListUserConnectedAppsRequest { UserId = demo.Id })).ConnectedApps.Single(a => a.ClientId == clientId);
+
+        await admin.DisconnectConnectedAppAsync(new DisconnectConnectedAppRequest { UserId = demo.Id, ConnectedAppId = app.Id });
+
+        var apps = new Connectedapps.V1.ConnectedAppService.ConnectedAppServiceClient(factory.CreateGrpcChannel(cookies));
+        var listed = (await apps.ListDisconnectedAppsAsync(new Connectedapps.V1.ListDisconnectedAppsRequest { PageSize = 100 })).DisconnectedApps;
+        Assert.Equal(Connectedapps.V1.DisconnectReason.Admin, listed.Single(a => a.ClientId == clientId).Reason);
+    }
+
+    [Fact]
     public async Task Every_admin_action_is_audited_without_credentials()
     {
         var admin = await AdminAsync();

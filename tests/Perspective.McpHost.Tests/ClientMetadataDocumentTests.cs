@@ -33,7 +33,10 @@ public sealed class ClientMetadataDocumentTests(PlatformFactory factory) : IClas
         await client.CallAsync("workspace_list");
         var apps = new ConnectedAppService.ConnectedAppServiceClient(host.CreateGrpcChannel(cookies));
         var app = (await apps.ListConnectedAppsAsync(new ListConnectedAppsRequest())).ConnectedApps.Single(a => a.ClientId == ClientId);
-        Assert.Equal(("Document Client", ClientKind.MetadataDocument), (app.Name, app.ClientKind));
+        Assert.Equal(("Document Client", ClientKind.MetadataDocument, "https://client.example"), (app.Name, app.ClientKind, app.VerifiedOrigin));
+        await apps.DisconnectConnectedAppAsync(new DisconnectConnectedAppRequest { ConnectedAppId = app.Id });
+        var gone = (await apps.ListDisconnectedAppsAsync(new ListDisconnectedAppsRequest())).DisconnectedApps.Single(a => a.ClientId == ClientId);
+        Assert.Equal(("Document Client", ClientKind.MetadataDocument, "https://client.example", DisconnectReason.User), (gone.Name, gone.ClientKind, gone.VerifiedOrigin, gone.Reason));
     }
 
     [Theory]

@@ -82,4 +82,9 @@ internal sealed class FakeConnectedApps : ConnectedAppService.ConnectedAppServic
 
     public override AsyncUnaryCall<ListConnectedAppsResponse> ListConnectedAppsAsync(ListConnectedAppsRequest request, CallOptions options) =>
         Calls.Of(new ListConnectedAppsResponse { ConnectedApps = { Apps } });
+
+    public List<DisconnectedApp> Disconnected { get; } = [];
+
+    public override AsyncUnaryCall<ListDisconnectedAppsResponse> ListDisconnectedAppsAsync(ListDisconnectedAppsRequest request, CallOptions options) =>
+        Calls.Of(new ListDisconnectedAppsResponse { DisconnectedApps = { Disconnected } });
 }

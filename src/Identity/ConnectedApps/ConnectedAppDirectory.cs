@@ -20,7 +20,29 @@ public sealed record ConnectedAppView(
     IReadOnlyList<string> Scopes,
     DateTime ConnectTime,
     DateTime? LastUsedTime,
-    DateTime LapseTime);
+    DateTime LapseTime)
+{
+    /// <summary>The https origin of the app's client ID metadata document; empty for a self-registered app.</summary>
+    public string VerifiedOrigin => ConnectedAppDirectory.VerifiedOrigin(ClientId);
+}
+
+/// <summary>An app that stopped working: when and why (<see cref="GrantRevocationReasons"/>).</summary>
+public sealed record DisconnectedAppView(
+    string Id,
+    string Name,
+    string ClientId,
+    bool IsMetadataDocumentClient,
+    string RedirectHost,
+    DateTime ConnectTime,
+    DateTime DisconnectTime,
+    string Reason)
+{
+    /// <summary>The https origin of the app's client ID metadata document; empty for a self-registered app.</summary>
+    public string VerifiedOrigin => ConnectedAppDirectory.VerifiedOrigin(ClientId);
+}
+
+/// <summary>Where a page of disconnected apps ordered newest disconnection first continues.</summary>
+public sealed record DisconnectedAppCursor(DateTime DisconnectTime, string Id);
 
 /// <summary>A workspace granted to a connected app; not reachable once the user has left it.</summary>
 public sealed record ConnectedAppWorkspace(Guid Id, string Slug, string Name, bool Reachable);
@@ -89,6 +111,57 @@ public sealed class ConnectedAppDirectory(
                 lifetimes.Value.LapseTime(a.CreationDate ?? DateTime.MinValue, lastTokens.GetValueOrDefault(a.Id!))))
             .ToList();
     }
+
+    /// <summary>How long a disconnected app stays listed as recently disconnected.</summary>
+    public static readonly TimeSpan RecentlyDisconnected = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// The user's grants that stopped working in the last <see cref="RecentlyDisconnected"/>, most recently
+    /// disconnected first; grants that lapsed unused are first revoked as such, so they are listed too.
+    /// </summary>
+    public async Task<IReadOnlyList<DisconnectedAppView>> ListDisconnectedAsync(string userId, DisconnectedAppCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        await RevokeLapsedAsync(userId, cancellationToken);
+        var since = clock.UtcNowForStorage() - RecentlyDisconnected;
+        var query = db.GrantRevocations.AsNoTracking().Where(r => r.UserId == userId && r.RevokeTime >= since);
+        if (after is not null)
+        {
+            query = query.Where(r => r.RevokeTime < after.DisconnectTime ||
+                                     (r.RevokeTime == after.DisconnectTime && string.Compare(r.AuthorizationId, after.Id) < 0));
+        }
+
+        var page = await query
+            .Join(db.Set<OpenIddictEntityFrameworkCoreAuthorization>(), r => r.AuthorizationId, a => a.Id, (r, a) => new { r, a })
+            .Where(x => x.a.Subject == userId)
+            .OrderByDescending(x => x.r.RevokeTime).ThenByDescending(x => x.r.AuthorizationId)
+            .Take(limit)
+            .Select(x => new
+            {
+                x.r.AuthorizationId,
+                x.r.RevokeTime,
+                x.r.Reason,
+                x.a.CreationDate,
+                x.a.Application!.ClientId,
+                x.a.Application.DisplayName,
+                x.a.Application.RedirectUris,
+            })
+            .ToListAsync(cancellationToken);
+
+        return page.Select(x => new DisconnectedAppView(
+                x.AuthorizationId,
+                string.IsNullOrEmpty(x.DisplayName) ? "An unnamed app" : x.DisplayName,
+                x.ClientId ?? "",
+                ClientMetadataDocuments.IsMetadataDocumentClientId(x.ClientId ?? ""),
+                RedirectHost(x.RedirectUris),
+                x.CreationDate ?? DateTime.MinValue,
+                DateTime.SpecifyKind(x.RevokeTime, DateTimeKind.Utc),
+                x.Reason))
+            .ToList();
+    }
+
+    /// <summary>The https origin (scheme, host, port) of a metadata document client ID; empty for any other client ID.</summary>
+    public static string VerifiedOrigin(string clientId) =>
+        ClientMetadataDocuments.IsMetadataDocumentClientId(clientId) ? new Uri(clientId).GetLeftPart(UriPartial.Authority) : "";
 
     /// <summary>
     /// Revokes the grant and every token issued under it, recording <paramref name="reason"/>

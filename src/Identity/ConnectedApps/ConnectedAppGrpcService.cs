@@ -10,6 +10,7 @@ namespace Perspective.Identity.ConnectedApps;
 internal sealed class ConnectedAppGrpcService(ConnectedAppDirectory apps) : ConnectedAppService.ConnectedAppServiceBase
 {
     private const string AppsList = "connected-apps";
+    private const string DisconnectedList = "disconnected-apps";
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 100;
 
@@ -27,6 +28,25 @@ internal sealed class ConnectedAppGrpcService(ConnectedAppDirectory apps) : Conn
         {
             var last = page[pageSize - 1];
             response.NextPageToken = Paging.EncodeToken(AppsList, Paging.EncodeTime(last.ConnectTime), last.Id);
+        }
+
+        return response;
+    }
+
+    public override async Task<ListDisconnectedAppsResponse> ListDisconnectedApps(ListDisconnectedAppsRequest request, ServerCallContext context)
+    {
+        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
+        var position = Paging.DecodeToken(request.PageToken, DisconnectedList, positionLength: 2);
+        var userId = context.RequireUserId();
+        var after = position is null ? null : new DisconnectedAppCursor(Paging.DecodeTime(position[0]), position[1]);
+
+        var page = await apps.ListDisconnectedAsync(userId, after, pageSize + 1, context.CancellationToken);
+        var response = new ListDisconnectedAppsResponse();
+        response.DisconnectedApps.AddRange(page.Take(pageSize).Select(MapToDisconnectedApp));
+        if (page.Count > pageSize)
+        {
+            var last = page[pageSize - 1];
+            response.NextPageToken = Paging.EncodeToken(DisconnectedList, Paging.EncodeTime(last.DisconnectTime), last.Id);
         }
 
         return response;
@@ -56,9 +76,29 @@ internal sealed class ConnectedAppGrpcService(ConnectedAppDirectory apps) : Conn
             ConnectTime = Timestamp.FromDateTime(app.ConnectTime),
             LastUsedTime = app.LastUsedTime is { } used ? Timestamp.FromDateTime(used) : null,
             LapseTime = Timestamp.FromDateTime(app.LapseTime),
+            VerifiedOrigin = app.VerifiedOrigin,
         };
         message.Scopes.AddRange(app.Scopes);
         message.Workspaces.AddRange(app.Workspaces.Select(w => new AppWorkspace { Id = w.Id.ToString(), Slug = w.Slug, Name = w.Name, Reachable = w.Reachable }));
         return message;
     }
+
+    private static DisconnectedApp MapToDisconnectedApp(DisconnectedAppView app) => new()
+    {
+        Name = app.Name,
+        ClientKind = app.IsMetadataDocumentClient ? ClientKind.MetadataDocument : ClientKind.Registered,
+        ClientId = app.ClientId,
+        RedirectHost = app.RedirectHost,
+        ConnectTime = Timestamp.FromDateTime(app.ConnectTime),
+        DisconnectTime = Timestamp.FromDateTime(app.DisconnectTime),
+        Reason = app.Reason switch
+        {
+            GrantRevocationReasons.User => DisconnectReason.User,
+            GrantRevocationReasons.Admin => DisconnectReason.Admin,
+            GrantRevocationReasons.RefreshTokenReuse => DisconnectReason.RefreshTokenReuse,
+            GrantRevocationReasons.Lapsed => DisconnectReason.Lapsed,
+            _ => DisconnectReason.Unspecified,
+        },
+        VerifiedOrigin = app.VerifiedOrigin,
+    };
 }
