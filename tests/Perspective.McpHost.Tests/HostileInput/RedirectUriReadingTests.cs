@@ -1,5 +1,6 @@
 using System.Net;
 using Perspective.Identity.OAuth;
+using Perspective.Identity.Seeding;
 
 namespace Perspective.McpHost.Tests.HostileInput;
 
@@ -7,7 +8,9 @@ namespace Perspective.McpHost.Tests.HostileInput;
 /// What the redirect URI fuzzing found: <see cref="Uri"/> reads some redirect URIs differently from how they
 /// are written (the host name "loopback" as localhost, "[::127.0.0.1]" and "[::1]x" as loopback, an empty
 /// "@" as no user information, backslashes as slashes), so the rules judged what Uri made of them rather than
-/// what the client registered and a browser would follow. Each is now refused.
+/// what the client registered and a browser would follow. Each is now refused, at registration and at the
+/// authorization endpoint's any-port matching for native apps (which let a client registered at
+/// http://localhost:… be sent to http://loopback:…).
 /// </summary>
 public sealed class RedirectUriReadingTests(PlatformFactory factory) : IClassFixture<PlatformFactory>
 {
@@ -83,5 +86,38 @@ public sealed class RedirectUriReadingTests(PlatformFactory factory) : IClassFix
         var registered = await OAuthTestClient.RegisterAsync(http, new { redirect_uris = new[] { redirectUri }, token_endpoint_auth_method = "none" });
 
         Assert.Equal(redirectUri, Assert.Single(registered.GetProperty("redirect_uris").EnumerateArray()).GetString());
+    }
+
+    [Theory]
+    [InlineData("http://localhost:43117/callback", "http://loopback:51999/callback")]
+    [InlineData("http://localhost:43117/callback", "http://LOOPBACK:43117/callback")]
+    [InlineData("http://[::1]:43117/callback", "http://[::1%251]:51999/callback")]
+    [InlineData("http://127.0.0.1:43117/callback", "http://[::127.0.0.1]:51999/callback")]
+    public async Task A_native_client_is_not_sent_back_to_a_host_that_only_uri_reads_as_loopback(string registered, string requested)
+    {
+        var oauth = new OAuthTestClient(factory, await factory.SignInAsync(DemoSeed.DemoEmail, DemoSeed.DemoPassword));
+        var clientId = await oauth.RegisterPublicClientAsync(redirect: registered);
+
+        using var response = await oauth.StartAsync(oauth.AuthorizeParameters(clientId, redirect: requested));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        Assert.Contains("redirect_uri", await response.Content.ReadAsStringAsync());
+        HostileAnswers.NoErrorLogs(factory.Logs);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:43117/callback", "http://localhost:51999/callback")]
+    [InlineData("http://localhost:43117/callback", "http://LocalHost:51999/callback")]
+    [InlineData("http://[::1]:43117/callback", "http://[::1]:51999/callback")]
+    [InlineData("http://127.0.0.1:43117/callback", "http://127.0.0.1:51999/callback")]
+    public async Task A_native_client_still_comes_back_on_any_loopback_port(string registered, string requested)
+    {
+        var oauth = new OAuthTestClient(factory, await factory.SignInAsync(DemoSeed.DemoEmail, DemoSeed.DemoPassword));
+        var clientId = await oauth.RegisterPublicClientAsync(redirect: registered);
+
+        using var page = await oauth.StartAsync(oauth.AuthorizeParameters(clientId, redirect: requested));
+
+        Assert.True(page.StatusCode == HttpStatusCode.OK, await page.Content.ReadAsStringAsync());
     }
 }
