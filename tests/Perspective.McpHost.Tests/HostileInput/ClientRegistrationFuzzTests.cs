@@ -194,9 +194,11 @@ public sealed class ClientRegistrationFuzzTests(PlatformFactory factory, ITestOu
     /// <summary>Posts <paramref name="body"/> and checks the answer and what it announces; returns the status.</summary>
     private async Task<int> AssertRegistrationAsync(byte[] body)
     {
+        // The host started first: what it logs while starting (on a fresh PostgreSQL database, EF's migration probe) is no answer's.
+        var server = factory.Server;
         var logged = factory.Logs.Lines.Count;
 
-        var context = await factory.Server.SendAsync(http =>
+        var context = await server.SendAsync(http =>
         {
             http.Request.Method = HttpMethods.Post;
             http.Request.Path = "/connect/register";
