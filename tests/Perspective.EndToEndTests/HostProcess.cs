@@ -57,6 +57,9 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
     public string AdminClientSecret =>
         System.Text.RegularExpressions.Regex.Match(Output, @"-d client_id=perspective-admin -d client_secret=(\S+)").Groups[1].Value;
 
+    /// <summary>The running host's process id (for /proc/&lt;pid&gt;/status, say).</summary>
+    public int ProcessId => process is { HasExited: false } running ? running.Id : throw new InvalidOperationException("The host is not running.");
+
     public string Output
     {
         get

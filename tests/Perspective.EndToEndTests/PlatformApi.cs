@@ -14,6 +14,9 @@ public sealed partial class PlatformApi(HostProcess host, CookieContainer cookie
         HttpHandler = new SocketsHttpHandler { CookieContainer = cookies, UseCookies = true },
     });
 
+    /// <summary>The session's cookies, for requests made by hand (raw gRPC-Web frames, say).</summary>
+    public CookieContainer Cookies => cookies;
+
     public AccountService.AccountServiceClient Accounts => new(channel);
 
     public McpKeyService.McpKeyServiceClient Keys => new(channel);

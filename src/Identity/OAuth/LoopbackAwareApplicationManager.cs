@@ -34,7 +34,8 @@ public sealed class LoopbackAwareApplicationManager(
             return true;
         }
 
-        if (!Uri.TryCreate(uri, UriKind.Absolute, out var requested) || requested.Scheme != Uri.UriSchemeHttp || !requested.IsLoopback ||
+        // Loopback as written, not as Uri reads it: Uri takes the host name "loopback" for localhost.
+        if (!Uri.TryCreate(uri, UriKind.Absolute, out var requested) || !RedirectUriRules.IsLoopbackHttp(uri, requested) ||
             !await HasApplicationTypeAsync(application, ApplicationTypes.Native, cancellationToken))
         {
             return false;
@@ -42,7 +43,7 @@ public sealed class LoopbackAwareApplicationManager(
 
         foreach (var registered in await GetRedirectUrisAsync(application, cancellationToken))
         {
-            if (Uri.TryCreate(registered, UriKind.Absolute, out var candidate) && candidate.Scheme == Uri.UriSchemeHttp && candidate.IsLoopback &&
+            if (Uri.TryCreate(registered, UriKind.Absolute, out var candidate) && RedirectUriRules.IsLoopbackHttp(registered, candidate) &&
                 string.Equals(candidate.Host, requested.Host, StringComparison.OrdinalIgnoreCase) &&
                 candidate.PathAndQuery == requested.PathAndQuery)
             {

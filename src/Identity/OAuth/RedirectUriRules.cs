@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+
 namespace Perspective.Identity.OAuth;
 
 /// <summary>
@@ -18,12 +21,20 @@ public sealed class RedirectUriRules(IReadOnlyCollection<string> allowedCustomSc
                    "control characters (percent-encode anything else, use punycode for host names).";
         }
 
-        if (string.IsNullOrWhiteSpace(value) || value.Length > MaxLength || !Uri.TryCreate(value, UriKind.Absolute, out var uri))
+        if (value?.Contains('\\') == true)
+        {
+            return $"'{Shorten(value)}' contains a backslash, which is not a URI character (RFC 3986): browsers read it as '/', other parsers do not.";
+        }
+
+        // Uri also reads a path as a file URI ("/x" as file:///x): an absolute URI starts with its scheme.
+        if (string.IsNullOrWhiteSpace(value) || value.Length > MaxLength || !Uri.TryCreate(value, UriKind.Absolute, out var uri) ||
+            !value.StartsWith(uri.Scheme + ":", StringComparison.OrdinalIgnoreCase))
         {
             return $"'{Shorten(value)}' is not an absolute URI.";
         }
 
-        if (!string.IsNullOrEmpty(uri.Fragment) || !string.IsNullOrEmpty(uri.UserInfo))
+        // Uri drops an empty user information ("https://@host/"): the authority as written tells.
+        if (!string.IsNullOrEmpty(uri.Fragment) || !string.IsNullOrEmpty(uri.UserInfo) || WrittenAuthority(value, uri).Contains('@'))
         {
             return $"'{Shorten(value)}' must not contain a fragment or user information.";
         }
@@ -31,7 +42,7 @@ public sealed class RedirectUriRules(IReadOnlyCollection<string> allowedCustomSc
         return uri.Scheme switch
         {
             "https" => null,
-            "http" when uri.IsLoopback => null,
+            "http" when IsLoopbackHttp(value, uri) => null,
             "http" => $"'{Shorten(value)}' uses http: only loopback addresses (localhost, 127.0.0.1, [::1]) may, anything else must use https.",
             _ when allowedCustomSchemes.Contains(uri.Scheme, StringComparer.OrdinalIgnoreCase) => null,
             _ => $"'{Shorten(value)}' uses the scheme '{uri.Scheme}', which is not allowed. Use https, loopback http, or one of: {string.Join(", ", allowedCustomSchemes)}.",
@@ -44,6 +55,45 @@ public sealed class RedirectUriRules(IReadOnlyCollection<string> allowedCustomSc
     /// what the user is shown, and a line break would end up in a Location header.
     /// </summary>
     public static int InvalidCharacterAt(string value) => value.AsSpan().IndexOfAnyExceptInRange('!', '~');
+
+    /// <summary>
+    /// True when <paramref name="uri"/>, parsed from <paramref name="value"/>, is http to localhost or a loopback IP literal
+    /// as written. <see cref="Uri.IsLoopback"/> alone is not enough: <see cref="Uri"/> reads the host name "loopback" as
+    /// localhost (so does <see cref="Uri.Host"/>), and "[::1]x" or "[::127.0.0.1]" as loopback, although a resolver or a
+    /// browser may take them anywhere else.
+    /// </summary>
+    public static bool IsLoopbackHttp(string value, Uri uri)
+    {
+        if (uri.Scheme != Uri.UriSchemeHttp || !uri.IsLoopback || value.Contains('\\'))
+        {
+            return false;
+        }
+
+        var authority = WrittenAuthority(value, uri);
+        var host = authority.StartsWith('[') ? authority[..(authority.IndexOf(']') + 1)] : authority[..(authority.IndexOf(':') is var colon and >= 0 ? colon : authority.Length)];
+        if (authority.Length > host.Length && authority[host.Length] != ':')
+        {
+            return false;
+        }
+
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ||
+               (host is ['[', .. var inner, ']'] && !inner.Contains('%') && IPAddress.TryParse(inner, out var v6) && IPAddress.IsLoopback(v6)) ||
+               (IPAddress.TryParse(host, out var v4) && v4.AddressFamily == AddressFamily.InterNetwork && IPAddress.IsLoopback(v4));
+    }
+
+    // What follows "scheme://" up to the path, query or fragment, as written ("" when there is none).
+    private static ReadOnlySpan<char> WrittenAuthority(string value, Uri uri)
+    {
+        var prefix = uri.Scheme + "://";
+        if (!value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return [];
+        }
+
+        var rest = value.AsSpan(prefix.Length);
+        var end = rest.IndexOfAny('/', '?', '#');
+        return end < 0 ? rest : rest[..end];
+    }
 
     /// <summary>Loopback and custom-scheme redirects belong to apps on the user's machine: registered as native, so any loopback port matches.</summary>
     public static bool IsNative(IEnumerable<Uri> redirectUris) =>

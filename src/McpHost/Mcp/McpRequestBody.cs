@@ -17,7 +17,22 @@ public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOp
     public async Task InvokeAsync(HttpContext context)
     {
         var limit = options.Value.MaxRequestBodySize;
-        var body = await ReadAtMostAsync(context.Request.Body, limit + 1, context.RequestAborted);
+        MemoryStream body;
+        try
+        {
+            body = await ReadAtMostAsync(context.Request.Body, limit + 1, context.RequestAborted);
+        }
+        catch (IOException e)
+        {
+            // A body that arrives too slowly (Kestrel's MinRequestBodyDataRate), is malformed (bad chunking) or breaks
+            // off: Kestrel's BadHttpRequestException is an IOException. The client's fault, not the host's: no error log.
+            var status = e is BadHttpRequestException { StatusCode: >= 400 and < 500 } bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
+            await JsonRpcErrorResponse.WriteAsync(context, status, JsonRpcErrorResponse.TransportError, status == StatusCodes.Status408RequestTimeout
+                ? "Request Timeout: the request body arrived too slowly. Send the JSON-RPC message at once."
+                : "Bad Request: the request body could not be read.");
+            return;
+        }
+
         if (body.Length > limit)
         {
             await JsonRpcErrorResponse.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, JsonRpcErrorResponse.TransportError,
