@@ -13,7 +13,8 @@ namespace Perspective.Identity.OAuth;
 /// Reads the form body of an authorization, token or revocation request just before OpenIddict
 /// would, so a body ASP.NET Core refuses to parse — a key longer than 2 KiB, a NUL character, a
 /// content type that only starts like a form's — is the client's invalid_request instead of an
-/// unhandled exception and a 500. OpenIddict then finds the form already read.
+/// unhandled exception and a 500; so is a parameter with NUL, in the query or the form. OpenIddict
+/// then finds the form already read.
 /// </summary>
 internal static class FormBodyGuard
 {
@@ -40,12 +41,8 @@ internal static class FormBodyGuard
                 ?? throw new InvalidOperationException("The OAuth request has no HTTP request.");
 
             // Exactly the requests OpenIddict reads as a form; it answers every other POST itself.
-            if (!HttpMethods.IsPost(request.Method) || request.ContentType?.StartsWith(FormContentType, StringComparison.OrdinalIgnoreCase) != true)
-            {
-                return;
-            }
-
-            if (!request.HasFormContentType)
+            var isForm = HttpMethods.IsPost(request.Method) && request.ContentType?.StartsWith(FormContentType, StringComparison.OrdinalIgnoreCase) == true;
+            if (isForm && !request.HasFormContentType)
             {
                 context.Reject(Errors.InvalidRequest, $"The body must be sent as {FormContentType}.");
                 return;
@@ -53,7 +50,16 @@ internal static class FormBodyGuard
 
             try
             {
-                await request.ReadFormAsync(context.CancellationToken);
+                var form = isForm ? await request.ReadFormAsync(context.CancellationToken) : null;
+
+                // No client id, scope, resource or redirect URI contains NUL, and PostgreSQL cannot even
+                // compare text with it: such a request is malformed before anything is looked up.
+                if (request.Query.Concat(form ?? Enumerable.Empty<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>())
+                    .Any(parameter => parameter.Key.Contains('\0', StringComparison.Ordinal) ||
+                                      parameter.Value.Any(value => value?.Contains('\0', StringComparison.Ordinal) == true)))
+                {
+                    context.Reject(Errors.InvalidRequest, "The request parameters must not contain NUL characters (U+0000).");
+                }
             }
             catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
             {

@@ -55,6 +55,20 @@ public sealed class NulTextTests(PlatformFactory factory) : IClassFixture<Platfo
         Assert.Equal("invalid_request", (await OAuthTestClient.ErrorAsync(response)).Error);
     }
 
+    // Found by OAuthEndpointFuzzTests on PostgreSQL (seed 4sGwQRs0jLK8): OpenIddict looked the scope up.
+    [Fact]
+    public async Task A_scope_with_nul_is_an_invalid_request()
+    {
+        var oauth = new OAuthTestClient(factory, await factory.SignInAsync(DemoSeed.DemoEmail, DemoSeed.DemoPassword));
+        var parameters = oauth.AuthorizeParameters(await oauth.RegisterPublicClientAsync());
+        parameters["scope"] = "mcp\0";
+
+        using var response = await oauth.StartAsync(parameters);
+
+        // Refused as the request is read, before the client is known: the error page, never the client.
+        Assert.Equal("invalid_request", (await OAuthTestClient.ErrorAsync(response)).Error);
+    }
+
     [Fact]
     public async Task A_sign_in_with_nul_in_the_email_is_refused_without_a_server_error()
     {
