@@ -59,6 +59,7 @@ public static class IdentityModule
         // Every request with a sign-in cookie checks its security stamp (one indexed read), so a
         // sign-out, password change or lockout ends every session of the user on its next request.
         builder.Services.Replace(ServiceDescriptor.Scoped<ISecurityStampValidator, SessionValidator>());
+        builder.AddFailureThrottle<FailedSignInThrottle, FailedSignInOptions>(FailedSignInOptions.Section);
 
         builder.Services.ConfigureApplicationCookie(options =>
         {
