@@ -23,39 +23,44 @@ public sealed partial class SignInGuessingTests(PlatformFactory factory, ITestOu
     private const string UnknownEmail = "nobody@guessing.example";
 
     [Fact]
-    public async Task Unknown_email_wrong_password_and_locked_account_get_the_same_answer()
+    public async Task Unknown_email_wrong_password_locked_and_passwordless_accounts_get_the_same_answer()
     {
         await factory.CreateUserAsync("wrong@guessing.example", Password);
         await LockAsync(await CreateUserAsync("locked@guessing.example"));
+        await CreatePasswordlessUserAsync("passwordless@guessing.example");
 
         var unknown = await AnswerAsync(UnknownEmail, "Some-password-1");
         var wrong = await AnswerAsync("wrong@guessing.example", "Some-password-1");
         var locked = await AnswerAsync("locked@guessing.example", "Some-password-1");
         var lockedRightPassword = await AnswerAsync("locked@guessing.example", Password);
+        var passwordless = await AnswerAsync("passwordless@guessing.example", "Some-password-1");
 
         Assert.Equal(HttpStatusCode.OK, unknown.Status);
         Assert.Contains(WebUtility.HtmlEncode(LoginModel.FailureMessage), unknown.Body);
         Assert.Equal(unknown, wrong);
         Assert.Equal(unknown, locked);
         Assert.Equal(unknown, lockedRightPassword);
+        Assert.Equal(unknown, passwordless);
     }
 
     [Fact]
-    public async Task Unknown_email_wrong_password_and_locked_account_take_alike()
+    public async Task Unknown_email_wrong_password_locked_and_passwordless_accounts_take_alike()
     {
         const int attempts = 15;
         await factory.CreateUserAsync("slow-wrong@guessing.example", Password);
         await LockAsync(await CreateUserAsync("slow-locked@guessing.example"));
+        await CreatePasswordlessUserAsync("slow-passwordless@guessing.example");
         using var client = factory.CreateBrowserLikeClient(new CookieContainer());
         await TimedFailureAsync(client, UnknownEmail); // warm-up: the first request of a kind compiles its queries
 
-        var times = new Dictionary<string, List<double>> { ["unknown"] = [], ["wrong"] = [], ["locked"] = [] };
+        var times = new Dictionary<string, List<double>> { ["unknown"] = [], ["wrong"] = [], ["locked"] = [], ["passwordless"] = [] };
         for (var round = 0; round < attempts; round++)
         {
             // Interleaved, so that load from elsewhere on the machine falls on every kind alike.
             times["unknown"].Add(await TimedFailureAsync(client, UnknownEmail));
             times["wrong"].Add(await TimedFailureAsync(client, "slow-wrong@guessing.example"));
             times["locked"].Add(await TimedFailureAsync(client, "slow-locked@guessing.example"));
+            times["passwordless"].Add(await TimedFailureAsync(client, "slow-passwordless@guessing.example"));
             await ForgetFailuresAsync("slow-wrong@guessing.example"); // stays a wrong password, never a lockout
         }
 
@@ -63,6 +68,7 @@ public sealed partial class SignInGuessingTests(PlatformFactory factory, ITestOu
         output.WriteLine(string.Join(", ", median.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:F1} ms"))));
         Assert.InRange(median["locked"] / median["unknown"], 0.5, 2);
         Assert.InRange(median["wrong"] / median["unknown"], 0.5, 2);
+        Assert.InRange(median["passwordless"] / median["unknown"], 0.5, 2);
     }
 
     [Fact]
@@ -156,6 +162,14 @@ public sealed partial class SignInGuessingTests(PlatformFactory factory, ITestOu
     {
         await factory.CreateUserAsync(email, Password);
         return email;
+    }
+
+    /// <summary>An account without a password (one that could only sign in some other way): it has no hash to check.</summary>
+    private async Task CreatePasswordlessUserAsync(string email)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var user = new PlatformUser { UserName = email, Email = email, DisplayName = email };
+        Assert.True((await scope.ServiceProvider.GetRequiredService<UserManager<PlatformUser>>().CreateAsync(user)).Succeeded);
     }
 
     private async Task LockAsync(string email) => await WithUserAsync(email, (users, user) =>
