@@ -33,6 +33,10 @@ public static class IdentityModule
     public const string SignInRequired =
         "Sign in first: this call needs the session of a signed-in user. MCP keys and legacy tokens only work with the MCP endpoint.";
 
+    /// <summary>What a gRPC caller whose sign-in has ended is told (the settings UI shows it).</summary>
+    public const string SessionEnded =
+        "Your sign-in has ended: you signed out, your password was changed or your account was locked. Reload the page to sign in again.";
+
     public static IHostApplicationBuilder AddIdentityModule(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(PlatformDatabaseSettings.From(builder.Configuration, builder.Environment));
@@ -49,7 +53,13 @@ public static class IdentityModule
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
             })
             .AddEntityFrameworkStores<IdentityDataContext>()
+            .AddUserManager<PlatformUserManager>()
             .AddDefaultTokenProviders();
+
+        // Every request with a sign-in cookie checks its security stamp (one indexed read), so a
+        // sign-out, password change or lockout ends every session of the user on its next request.
+        builder.Services.Replace(ServiceDescriptor.Scoped<ISecurityStampValidator, SessionValidator>());
+        builder.AddFailureThrottle<FailedSignInThrottle, FailedSignInOptions>(FailedSignInOptions.Section);
 
         builder.Services.ConfigureApplicationCookie(options =>
         {
@@ -59,9 +69,9 @@ public static class IdentityModule
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.Cookie.HttpOnly = true;
             options.Events.OnRedirectToLogin = GrpcStatusForGrpcCalls(StatusCode.Unauthenticated,
-                SignInRequired, options.Events.OnRedirectToLogin);
+                context => SessionValidator.Ended(context) ? SessionEnded : SignInRequired, options.Events.OnRedirectToLogin);
             options.Events.OnRedirectToAccessDenied = GrpcStatusForGrpcCalls(StatusCode.PermissionDenied,
-                "Your account is not allowed to make this call.", options.Events.OnRedirectToAccessDenied);
+                _ => "Your account is not allowed to make this call.", options.Events.OnRedirectToAccessDenied);
         });
 
         // The key ring lives in the database, so cookies survive restarts and work on every host.
@@ -127,8 +137,8 @@ public static class IdentityModule
 
     // gRPC callers cannot follow a redirect to an HTML page: they get a gRPC status with a message instead.
     private static Func<RedirectContext<CookieAuthenticationOptions>, Task> GrpcStatusForGrpcCalls(
-        StatusCode statusCode, string message, Func<RedirectContext<CookieAuthenticationOptions>, Task> redirect) => context =>
+        StatusCode statusCode, Func<HttpContext, string> message, Func<RedirectContext<CookieAuthenticationOptions>, Task> redirect) => context =>
         GrpcResponses.IsGrpcRequest(context.Request)
-            ? GrpcResponses.WriteStatusAsync(context.HttpContext, statusCode, message)
+            ? GrpcResponses.WriteStatusAsync(context.HttpContext, statusCode, message(context.HttpContext))
             : redirect(context);
 }

@@ -58,6 +58,7 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
         builder.UseSetting("Seed:Demo", "true");
         builder.UseSetting("Platform:PublicBaseUrl", PublicBaseUrl);
         builder.UseSetting("Mcp:FailedAuthentication:Limit", "1000");
+        builder.UseSetting("Account:FailedSignIn:Limit", "1000");
         builder.UseSetting("OAuth:Registration:PermitPerMinute", "1000");
         builder.UseSetting("Admin:ClientId", AdminClientId);
         builder.UseSetting("Admin:ClientSecret", AdminClientSecret);

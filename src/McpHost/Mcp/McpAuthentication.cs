@@ -18,12 +18,7 @@ public static class McpAuthentication
 
     public static IHostApplicationBuilder AddMcpAuthentication(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<FailedAuthenticationThrottle>();
-        builder.Services.AddOptions<FailedAuthenticationOptions>()
-            .Bind(builder.Configuration.GetSection("Mcp:FailedAuthentication"))
-            .Validate(options => options.Limit > 0 && options.Window > TimeSpan.Zero,
-                "Mcp:FailedAuthentication needs a positive Limit and Window.")
-            .ValidateOnStart();
+        builder.AddFailureThrottle<FailedAuthenticationThrottle, FailedAuthenticationOptions>("Mcp:FailedAuthentication");
 
         builder.Services.AddAuthentication()
             .AddPolicyScheme(Scheme, "MCP credentials", options =>
