@@ -52,7 +52,7 @@ public sealed class McpClientInteropTests(HostProcess host)
     }
 
     [Fact]
-    public async Task Mcp_remote_without_a_header_signs_in_once_and_reuses_or_refreshes_its_tokens_when_started_again()
+    public async Task Oauth_clients_sign_in_once_and_refresh_their_tokens_when_started_again_after_expiry()
     {
         // A host of its own whose access tokens expire within the test.
         const int accessTokenSeconds = 5;
@@ -61,21 +61,21 @@ public sealed class McpClientInteropTests(HostProcess host)
             ["OAuth__AccessTokenLifetime"] = $"00:00:{accessTokenSeconds:00}",
         });
         await shortLived.InitializeAsync();
+        var environment = new Dictionary<string, string>
+        {
+            ["MCP_URL"] = $"{shortLived.BaseUrl}/mcp",
+            ["DEMO_EMAIL"] = "demo@perspective.local",
+            ["DEMO_PASSWORD"] = "Perspective-demo-1",
+            ["ACCESS_TOKEN_LIFETIME_SECONDS"] = accessTokenSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
 
-        var result = await CommandLineTool.RunAsync(
-            "node",
-            ["--test", "test/mcp-remote-reconnect.test.mjs"],
-            TimeSpan.FromMinutes(4),
-            InteropDirectory,
-            new Dictionary<string, string>
-            {
-                ["MCP_URL"] = $"{shortLived.BaseUrl}/mcp",
-                ["DEMO_EMAIL"] = "demo@perspective.local",
-                ["DEMO_PASSWORD"] = "Perspective-demo-1",
-                ["ACCESS_TOKEN_LIFETIME_SECONDS"] = accessTokenSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
+        // mcp-remote without a header, three starts on one config folder; the TypeScript SDK's own client.
+        foreach (var test in new[] { "test/mcp-remote-reconnect.test.mjs", "test/oauth.test.mjs" })
+        {
+            var result = await CommandLineTool.RunAsync("node", ["--test", test], TimeSpan.FromMinutes(4), InteropDirectory, environment);
 
-        Assert.True(result.ExitCode == 0, $"The mcp-remote reconnect test failed:\n{result.Output}\n{result.Error}");
-        Assert.Contains("# pass 1", result.Output);
+            Assert.True(result.ExitCode == 0, $"{test} failed:\n{result.Output}\n{result.Error}");
+            Assert.Contains("# pass 1", result.Output);
+        }
     }
 }

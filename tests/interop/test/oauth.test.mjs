@@ -21,6 +21,8 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { BrowserStandIn, findForm, formFields, labelledCheckboxes, redact, textOf } from '../lib/browser-stand-in.mjs';
 
 const MCP_URL = process.env.MCP_URL;
+// Optional: the host's short access token lifetime, to also test a refresh after expiry.
+const ACCESS_TOKEN_LIFETIME_SECONDS = Number(process.env.ACCESS_TOKEN_LIFETIME_SECONDS ?? 0);
 const DEMO_EMAIL = process.env.DEMO_EMAIL;
 const DEMO_PASSWORD = process.env.DEMO_PASSWORD;
 // Fail rather than skip: a silently skipped interop suite looks green in CI.
@@ -31,7 +33,7 @@ if (!MCP_URL || !DEMO_EMAIL || !DEMO_PASSWORD) {
 const HTTP_TIMEOUT_MS = 10_000; // any single HTTP exchange, SDK's or browser's
 const REQUEST_TIMEOUT_MS = 15_000; // an MCP request
 const AUTH_FLOW_TIMEOUT_MS = 40_000; // the first connect: discovery, registration, sign-in, consent
-const TEST_TIMEOUT_MS = 90_000; // backstop if something below the SDK wedges
+const TEST_TIMEOUT_MS = 150_000; // backstop if something below the SDK wedges
 const MAX_REDIRECTS = 10;
 const TOOL = 'workspace_list';
 
@@ -236,6 +238,23 @@ test('SDK OAuth client: discovery, dynamic registration, PKCE, consent to one wo
       }
     } finally {
       await client.close();
+    }
+
+    // 4. With a short-lived access token (ACCESS_TOKEN_LIFETIME_SECONDS, the host's setting): once
+    //    it has expired, the stored refresh token gets new tokens; the user is not asked again.
+    if (ACCESS_TOKEN_LIFETIME_SECONDS > 0) {
+      const expired = provider._tokens.access_token;
+      await new Promise((resolve) => setTimeout(resolve, (ACCESS_TOKEN_LIFETIME_SECONDS + 2) * 1000));
+      const later = newClient();
+      try {
+        await later.connect(newTransport(provider), { timeout: REQUEST_TIMEOUT_MS });
+        await later.listTools(undefined, { timeout: REQUEST_TIMEOUT_MS });
+      } finally {
+        await later.close();
+      }
+      assert.equal(provider.authorizationUrls.length, 1, 'after the access token expired the user was sent to sign in again');
+      assert.notEqual(provider._tokens.access_token, expired, 'the expired access token was not refreshed');
+      t.diagnostic('expired access token refreshed without a new authorization');
     }
   } catch (err) {
     err.message += `\n${traceText()}`;
