@@ -56,7 +56,7 @@ public sealed class AuthorizeHostileInputTests(PlatformFactory factory) : IClass
         new string('a', 42) + "~",
         new string('a', 42) + ".",
         new string('a', 42) + "é",
-        new string('a', 42) + "\u0000",
+        // NUL is refused as the request is read, before the client is known (NulTextTests).
         new string('a', 21) + " " + new string('a', 21),
     };
 
