@@ -113,7 +113,7 @@ public sealed class ClientRegistrationFuzzTests(PlatformFactory factory, ITestOu
         var generator =
             from valid in Gen.OneOf(ValidBodies)
             from edits in Gen.Select(Gen.Int[0, 3], Gen.Int[0, 4096], Gen.Frequency((1, Gen.Byte), (1, Gen.OneOf(InterestingBytes)))).Array[1, 4]
-            select Mutate(Encoding.UTF8.GetBytes(valid), edits);
+            select ByteMutations.Apply(Encoding.UTF8.GetBytes(valid), edits);
 
         await generator.SampleAsync(async body => Count(counts, await AssertRegistrationAsync(body)), iter: Iterations, threads: 1, print: Show);
 
@@ -172,24 +172,6 @@ public sealed class ClientRegistrationFuzzTests(PlatformFactory factory, ITestOu
     private static string Quote(string name) => JsonSerializer.Serialize(name, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     private static string Escaped(string value) => "\"" + string.Concat(value.Select(c => $"\\u{(int)c:x4}")) + "\"";
-
-    private static byte[] Mutate(byte[] body, (int Kind, int Position, byte Byte)[] edits)
-    {
-        var bytes = body.ToList();
-        foreach (var (kind, position, value) in edits)
-        {
-            var at = bytes.Count == 0 ? 0 : position % bytes.Count;
-            switch (kind)
-            {
-                case 0 when bytes.Count > 0: bytes[at] = value; break;
-                case 1: bytes.RemoveRange(at, Math.Min(1 + position % 16, bytes.Count - at)); break;
-                case 2: bytes.InsertRange(at, bytes.GetRange(at, Math.Min(24, bytes.Count - at))); break;
-                default: bytes.Insert(at, value); break;
-            }
-        }
-
-        return [.. bytes];
-    }
 
     /// <summary>Posts <paramref name="body"/> and checks the answer and what it announces; returns the status.</summary>
     private async Task<int> AssertRegistrationAsync(byte[] body)

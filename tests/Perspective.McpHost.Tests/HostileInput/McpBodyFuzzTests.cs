@@ -73,7 +73,7 @@ public sealed class McpBodyFuzzTests(PlatformFactory factory) : IClassFixture<Pl
     private static readonly Gen<byte[]> Mutated =
         from message in Message
         from edits in Gen.Select(Gen.Int[0, 3], Gen.Int[0, 4096], Gen.Byte).Array[1, 4]
-        select Mutate(Encoding.UTF8.GetBytes(message), edits);
+        select ByteMutations.Apply(Encoding.UTF8.GetBytes(message), edits);
 
     [Fact]
     public async Task No_json_rpc_message_yields_a_server_error()
@@ -101,24 +101,6 @@ public sealed class McpBodyFuzzTests(PlatformFactory factory) : IClassFixture<Pl
         }
 
         return result;
-    }
-
-    private static byte[] Mutate(byte[] body, (int Kind, int Position, byte Byte)[] edits)
-    {
-        var bytes = body.ToList();
-        foreach (var (kind, position, value) in edits)
-        {
-            var at = bytes.Count == 0 ? 0 : position % bytes.Count;
-            switch (kind)
-            {
-                case 0 when bytes.Count > 0: bytes[at] = value; break;
-                case 1: bytes.RemoveRange(at, bytes.Count - at); break;
-                case 2: bytes.InsertRange(at, bytes.GetRange(at, Math.Min(16, bytes.Count - at))); break;
-                default: bytes.Insert(at, value); break;
-            }
-        }
-
-        return [.. bytes];
     }
 
     private async Task AssertNoServerErrorAsync(string token, byte[] body)
