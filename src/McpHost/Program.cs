@@ -1,14 +1,25 @@
+using Perspective.Identity.Hosting;
 using Perspective.McpHost.Extensions;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddPlatformModules();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddPlatformModules();
 
-var app = builder.Build();
+    var app = builder.Build();
 
-await app.PrepareDatabaseAsync();
+    await app.PrepareDatabaseAsync();
 
-app.UsePlatformPipeline();
-app.MapPlatformModules();
-app.PrintStartupBanner();
+    app.UsePlatformPipeline();
+    app.MapPlatformModules();
+    app.PrintStartupBanner();
 
-app.Run();
+    await app.RunAsync();
+    return 0;
+}
+catch (InvalidSettingException invalid)
+{
+    // One line an operator can act on, instead of a stack trace.
+    await Console.Error.WriteLineAsync(invalid.Message);
+    return 2;
+}
