@@ -17,6 +17,7 @@ using Perspective.Identity.Accounts;
 using Perspective.Identity.ConnectedApps;
 using OpenIddict.Abstractions;
 using Perspective.Identity.Grpc;
+using Perspective.Identity.Hosting;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Pages;
 using Perspective.Identity.Seeding;
@@ -61,18 +62,31 @@ public static class IdentityModule
         builder.Services.Replace(ServiceDescriptor.Scoped<ISecurityStampValidator, SessionValidator>());
         builder.AddFailureThrottle<FailedSignInThrottle, FailedSignInOptions>(FailedSignInOptions.Section);
 
+        // Deployed over https, cookies are Secure and __Host- prefixed (no Domain, Path=/): a sibling
+        // subdomain or a plain-http page can neither read nor plant them.
+        var secureCookies = PublicBaseUrlSetting.IsSecureDeployment(builder.Configuration, builder.Environment);
+        var cookiePrefix = secureCookies ? "__Host-" : "";
+        var cookieSecurity = secureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         builder.Services.ConfigureApplicationCookie(options =>
         {
             options.LoginPath = "/account/login";
             options.LogoutPath = "/account/logout";
-            options.Cookie.Name = "perspective.session";
+            options.Cookie.Name = cookiePrefix + "perspective.session";
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.Cookie.HttpOnly = true;
+            options.Cookie.SecurePolicy = cookieSecurity;
             options.Events.OnRedirectToLogin = GrpcStatusForGrpcCalls(StatusCode.Unauthenticated,
                 context => SessionValidator.Ended(context) ? SessionEnded : SignInRequired, options.Events.OnRedirectToLogin);
             options.Events.OnRedirectToAccessDenied = GrpcStatusForGrpcCalls(StatusCode.PermissionDenied,
                 _ => "Your account is not allowed to make this call.", options.Events.OnRedirectToAccessDenied);
         });
+
+        builder.Services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = cookiePrefix + "perspective.antiforgery";
+            options.Cookie.SecurePolicy = cookieSecurity;
+        });
+        builder.Services.PostConfigureAll<CookieAuthenticationOptions>(options => options.Cookie.SecurePolicy = cookieSecurity);
 
         // The key ring lives in the database, so cookies survive restarts and work on every host.
         builder.Services.AddDataProtection()

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Perspective.Identity;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Storage;
+using Perspective.McpHost.Deployment;
 using Perspective.McpHost.GrpcInput;
 using Perspective.McpHost.Mcp;
 
@@ -13,6 +14,7 @@ public static class HostExtensions
 {
     public static IHostApplicationBuilder AddPlatformHost(this IHostApplicationBuilder builder)
     {
+        builder.AddPublicOrigin();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
         {
@@ -38,6 +40,8 @@ public static class HostExtensions
             app.UseForwardedHeaders();
         }
 
+        app.UseHttpsRedirectionToPublicOrigin();
+
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler();
@@ -49,6 +53,7 @@ public static class HostExtensions
         app.UseWhen(context => OAuthServer.IsPublicOAuthPath(context.Request.Path), oauth => oauth.UseCors(OAuthServer.PublicCorsPolicy));
         app.UseMcpRequestGuard();
         app.UseRateLimiter();
+        app.UsePublicOrigin();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMcpRequestBody();
