@@ -66,6 +66,10 @@ echo "== buf lint"
 echo "== build ($configuration)"
 dotnet build Perspective.Platform.sln -c "$configuration" -nologo -v quiet
 
+# The end-to-end suite runs the published host in Production, published by the README's deploy command.
+echo "== publish (the README's deploy command)"
+dotnet publish src/McpHost -c "$configuration" -o publish
+
 echo "== PostgreSQL clusters"
 # Two throwaway clusters on free loopback ports: one for the storage suites, one for the scale-out
 # and fault tests (which stop it on purpose). Both are stopped and deleted when this script ends.

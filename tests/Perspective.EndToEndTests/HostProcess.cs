@@ -1,15 +1,16 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
 using System.Text;
+using Perspective.EndToEndTests.Deployment;
 
 namespace Perspective.EndToEndTests;
 
 /// <summary>
-/// The built platform host started as its own process on free loopback ports with the demo seed,
-/// exactly as the README's run command starts it: on a fresh SQLite file, or (<see cref="OnPostgres"/>)
-/// on a PostgreSQL database shared with other hosts.
+/// The published platform host (<see cref="PublishedHost"/>) started as its own process in Production,
+/// as the README's deploy section runs it, on free loopback ports with the demo seed switched on and
+/// its keys protected by a key-encryption certificate: on a fresh SQLite file, or (<see cref="OnPostgres"/>)
+/// on a PostgreSQL database shared with other hosts; over https with <see cref="OverHttps"/>.
 /// </summary>
 public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
 {
@@ -25,15 +26,45 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
     {
     }
 
-    private HostProcess(IReadOnlyDictionary<string, string> settings)
+    private HostProcess(IReadOnlyDictionary<string, string> settings, bool https = false)
     {
-        this.settings = settings;
-        BaseUrl = $"http://127.0.0.1:{FreePort()}";
+        var (keyEncryptionCertificate, keyEncryptionKey) = TestCertificates.Instance.KeyEncryption;
+        var defaults = new Dictionary<string, string>
+        {
+            ["Platform__KeyEncryption__CertificatePath"] = keyEncryptionCertificate,
+            ["Platform__KeyEncryption__KeyPath"] = keyEncryptionKey,
+        };
+        BaseUrl = $"{(https ? "https" : "http")}://127.0.0.1:{FreePort()}";
         GrpcUrl = $"http://127.0.0.1:{FreePort()}";
+        if (https)
+        {
+            // Kestrel's own certificate (signed by the run's CA) on the public origin, and a plain-http
+            // endpoint beside it that only redirects, as the README's TLS example configures it.
+            PlainHttpUrl = $"http://127.0.0.1:{FreePort()}";
+            defaults["Kestrel__Endpoints__Https__Url"] = BaseUrl;
+            defaults["Kestrel__Endpoints__Https__Certificate__Path"] = TestCertificates.Instance.ServerCertificatePath;
+            defaults["Kestrel__Endpoints__Https__Certificate__KeyPath"] = TestCertificates.Instance.ServerKeyPath;
+            defaults["Kestrel__Endpoints__Http__Url"] = PlainHttpUrl;
+            defaults["Platform__PublicBaseUrl"] = BaseUrl;
+        }
+        else
+        {
+            defaults["Kestrel__Endpoints__Http__Url"] = BaseUrl;
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            defaults[key] = value;
+        }
+
+        this.settings = defaults;
     }
 
     /// <summary>A host on its own SQLite file, with extra configuration in environment-variable form.</summary>
     public static HostProcess OnSqlite(IReadOnlyDictionary<string, string> settings) => new(settings);
+
+    /// <summary>A host on its own SQLite file whose public origin is https, with Kestrel's own certificate.</summary>
+    public static HostProcess OverHttps(IReadOnlyDictionary<string, string>? settings = null) => new(settings ?? new Dictionary<string, string>(), https: true);
 
     /// <summary>A host on <paramref name="connectionString"/>, with extra configuration in environment-variable form.</summary>
     public static HostProcess OnPostgres(string connectionString, IReadOnlyDictionary<string, string>? settings = null) =>
@@ -45,6 +76,9 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
 
     /// <summary>The origin of the web UI, gRPC-Web and the MCP endpoint.</summary>
     public string BaseUrl { get; }
+
+    /// <summary>The plain-http endpoint that redirects to the https origin (hosts made by <see cref="OverHttps"/> only).</summary>
+    public string? PlainHttpUrl { get; }
 
     /// <summary>The HTTP/2-only endpoint for native gRPC clients.</summary>
     public string GrpcUrl { get; }
@@ -76,17 +110,14 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
     /// <summary>Starts the host (again) on the same ports and database and waits until it is healthy.</summary>
     public async Task StartAsync()
     {
-        var hostDirectory = typeof(HostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "HostOutputDirectory").Value!;
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(hostDirectory, "Perspective.McpHost.dll")])
+        var start = new ProcessStartInfo("dotnet", [PublishedHost.EntryAssembly])
         {
-            WorkingDirectory = hostDirectory,
+            WorkingDirectory = PublishedHost.Directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["Kestrel__Endpoints__Http__Url"] = BaseUrl;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Kestrel__Endpoints__Grpc__Url"] = GrpcUrl;
         start.Environment["ConnectionStrings__Platform"] = $"Data Source={Path.Combine(dataDirectory, "platform.db")}";
         start.Environment["Seed__Demo"] = "true";
@@ -126,7 +157,8 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
 
     private async Task WaitUntilHealthyAsync()
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = CreateHttpClient();
+        http.Timeout = TimeSpan.FromSeconds(5);
         var deadline = DateTime.UtcNow + StartTimeout;
         while (DateTime.UtcNow < deadline)
         {
@@ -152,6 +184,10 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
 
         throw new TimeoutException($"The host did not become healthy within {StartTimeout}:\n{Output}");
     }
+
+    /// <summary>An HTTP client for this host: over https it trusts the run's test CA (and nothing else).</summary>
+    public HttpClient CreateHttpClient(HttpMessageHandler? inner = null) =>
+        new(inner ?? TestCertificates.Instance.TrustingHandler()) { BaseAddress = new Uri(BaseUrl + "/") };
 
     private void Append(string? line)
     {

@@ -17,13 +17,6 @@ public static class PublicOrigin
         PublicBaseUrlSetting.Validate(builder.Configuration, builder.Environment);
         KestrelCertificates.Validate(builder.Configuration, builder.Environment);
 
-        var origin = new Uri(PlatformUrls.PublicBaseUrl(builder.Configuration));
-        if (!builder.Environment.IsDevelopment() && string.IsNullOrEmpty(builder.Configuration["AllowedHosts"]))
-        {
-            // ASP.NET Core's host filtering answers 400 to any other Host; an operator can widen it with AllowedHosts.
-            builder.Configuration["AllowedHosts"] = string.Join(';', new[] { origin.IdnHost, "localhost", "127.0.0.1", "[::1]" }.Distinct());
-        }
-
         builder.Services.AddHsts(options =>
         {
             options.MaxAge = TimeSpan.FromDays(365);
@@ -64,15 +57,26 @@ public static class PublicOrigin
     }
 
     /// <summary>
-    /// From here on the request names the public origin (scheme and host), so nothing downstream can
-    /// build a URL from a forged <c>Host</c>. Runs after the checks that judge the real <c>Host</c>.
+    /// Outside Development, a request whose <c>Host</c> names neither the public host nor a loopback
+    /// name gets 400 (unless the operator configured ASP.NET Core's own <c>AllowedHosts</c>, which
+    /// then decides; <c>/mcp</c> answers its own 403 earlier). From here on the request names the
+    /// public origin, so nothing downstream can build a URL from a forged <c>Host</c>.
     /// </summary>
     public static WebApplication UsePublicOrigin(this WebApplication app)
     {
         var origin = new Uri(PlatformUrls.PublicBaseUrl(app.Configuration));
         var host = HostString.FromUriComponent(origin);
+        var checkHost = !app.Environment.IsDevelopment() && string.IsNullOrEmpty(app.Configuration["AllowedHosts"]);
+        var badHost = $"Bad Request: the Host header does not name this server. Use {PlatformUrls.PublicBaseUrl(app.Configuration)}/.";
         app.Use((context, next) =>
         {
+            if (checkHost && !IsPublicOrLoopback(context.Request.Host, origin))
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                return context.Response.WriteAsync(badHost);
+            }
+
             context.Request.Scheme = origin.Scheme;
             context.Request.Host = host;
             return next(context);
@@ -85,4 +89,9 @@ public static class PublicOrigin
 
         return app;
     }
+
+    private static bool IsPublicOrLoopback(HostString requestHost, Uri origin) =>
+        requestHost.HasValue &&
+        (string.Equals(requestHost.Host.Trim('[', ']'), origin.IdnHost.Trim('[', ']'), StringComparison.OrdinalIgnoreCase) ||
+         PublicBaseUrlSetting.IsLoopback(requestHost.Host));
 }
