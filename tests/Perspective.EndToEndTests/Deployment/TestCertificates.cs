@@ -69,15 +69,22 @@ public sealed class TestCertificates
         return (Path.Combine(Directory, certificate), Path.Combine(Directory, key));
     }
 
-    /// <summary>An HTTP handler that trusts this run's CA and nothing else (no system roots, no bypass).</summary>
-    public SocketsHttpHandler TrustingHandler() => new()
+    /// <summary>
+    /// An HTTP handler that trusts this run's CA and nothing else (no system roots, no bypass). A test that
+    /// sends a forged <c>Host</c> (which the handler also takes as the TLS server name) accepts the name mismatch.
+    /// </summary>
+    public SocketsHttpHandler TrustingHandler(bool forgedHostHeader = false) => new()
     {
-        SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = IsIssuedByTestAuthority },
+        SslOptions = new SslClientAuthenticationOptions
+        {
+            RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsIssuedByTestAuthority(certificate, errors, forgedHostHeader),
+        },
     };
 
-    private bool IsIssuedByTestAuthority(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    private bool IsIssuedByTestAuthority(X509Certificate? certificate, SslPolicyErrors errors, bool nameMismatchExpected)
     {
-        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
+        var tolerated = SslPolicyErrors.RemoteCertificateChainErrors | (nameMismatchExpected ? SslPolicyErrors.RemoteCertificateNameMismatch : 0);
+        if (certificate is null || (errors & ~tolerated) != SslPolicyErrors.None)
         {
             return false; // no certificate, or a name mismatch
         }

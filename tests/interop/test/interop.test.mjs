@@ -105,7 +105,13 @@ test('mcp-remote stdio bridge, configured as in claude_desktop_config.json', { t
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [MCP_REMOTE_BIN, MCP_URL, '--header', 'Authorization:${AUTH_HEADER}'],
-    env: { AUTH_HEADER: `Bearer ${MCP_TOKEN}`, MCP_REMOTE_CONFIG_DIR: mcpRemoteStateDir },
+    // A server whose certificate comes from a private CA is trusted the way a Claude Desktop user
+    // would do it: NODE_EXTRA_CA_CERTS in the bridge's environment.
+    env: {
+      AUTH_HEADER: `Bearer ${MCP_TOKEN}`,
+      MCP_REMOTE_CONFIG_DIR: mcpRemoteStateDir,
+      ...(process.env.NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS } : {}),
+    },
     stderr: 'pipe',
   });
   bridges.add(transport);
