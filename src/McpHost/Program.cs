@@ -1,4 +1,5 @@
 using Perspective.Identity.Hosting;
+using Perspective.McpHost.Deployment;
 using Perspective.McpHost.Extensions;
 
 try
@@ -7,6 +8,7 @@ try
     builder.AddPlatformModules();
 
     var app = builder.Build();
+    app.RequireSettingsUiFiles();
 
     await app.PrepareDatabaseAsync();
 
