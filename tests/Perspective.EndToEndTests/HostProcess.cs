@@ -26,7 +26,8 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
     {
     }
 
-    private HostProcess(IReadOnlyDictionary<string, string> settings, bool https = false)
+    private HostProcess(
+        IReadOnlyDictionary<string, string> settings, bool https = false, (string Public, string PlainHttp, string Grpc)? urls = null)
     {
         var (keyEncryptionCertificate, keyEncryptionKey) = TestCertificates.Instance.KeyEncryption;
         var defaults = new Dictionary<string, string>
@@ -52,6 +53,12 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
             defaults["Kestrel__Endpoints__Http__Url"] = BaseUrl;
         }
 
+        if (urls is var (publicUrl, plainHttpUrl, grpcUrl))
+        {
+            (BaseUrl, PlainHttpUrl, GrpcUrl) = (publicUrl, plainHttpUrl, grpcUrl);
+            defaults.Clear();
+        }
+
         foreach (var (key, value) in settings)
         {
             defaults[key] = value;
@@ -62,6 +69,14 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
 
     /// <summary>A host on its own SQLite file, with extra configuration in environment-variable form.</summary>
     public static HostProcess OnSqlite(IReadOnlyDictionary<string, string> settings) => new(settings);
+
+    /// <summary>
+    /// A host on its own SQLite file configured only by <paramref name="settings"/> (an operator's
+    /// environment file) and reached at <paramref name="publicBaseUrl"/>; <paramref name="plainHttpUrl"/>
+    /// is its plain-http endpoint, where it is polled for health.
+    /// </summary>
+    public static HostProcess Deployed(string publicBaseUrl, string plainHttpUrl, IReadOnlyDictionary<string, string> settings) =>
+        new(settings, https: false, urls: (publicBaseUrl, plainHttpUrl, settings["Kestrel__Endpoints__Grpc__Url"]));
 
     /// <summary>A host on its own SQLite file whose public origin is https, with Kestrel's own certificate.</summary>
     public static HostProcess OverHttps(IReadOnlyDictionary<string, string>? settings = null) => new(settings ?? new Dictionary<string, string>(), https: true);
@@ -202,7 +217,7 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -2,6 +2,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
+using Perspective.Identity.Hosting;
+
 namespace Perspective.Identity.Storage;
 
 /// <summary>
@@ -22,9 +24,9 @@ public sealed record PlatformDatabaseSettings(DatabaseProvider Provider, string 
         {
             if (provider != DatabaseProvider.Sqlite)
             {
-                throw new InvalidOperationException(
-                    $"Database:Provider is {provider}, which needs a connection string: set ConnectionStrings:{ConnectionStringName} " +
-                    "(environment variable ConnectionStrings__Platform), e.g. \"Host=db.internal;Database=perspective;Username=perspective;Password=…\".");
+                throw new InvalidSettingException($"ConnectionStrings:{ConnectionStringName}",
+                    $"is required when Database:Provider is {provider} (environment variable ConnectionStrings__Platform), " +
+                    "e.g. \"Host=db.internal;Database=perspective;Username=perspective;Password=…\".");
             }
 
             var dataDirectory = Path.Combine(environment.ContentRootPath, configuration["Platform:DataDirectory"] ?? "data");
@@ -44,7 +46,7 @@ public sealed record PlatformDatabaseSettings(DatabaseProvider Provider, string 
 
         return Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider) && Enum.IsDefined(provider)
             ? provider
-            : throw new InvalidOperationException(
-                $"Database:Provider '{value}' is not supported. Use one of: {string.Join(", ", Enum.GetNames<DatabaseProvider>())}.");
+            : throw new InvalidSettingException("Database:Provider",
+                $"'{value}' is not supported. Use one of: {string.Join(", ", Enum.GetNames<DatabaseProvider>())}.");
     }
 }

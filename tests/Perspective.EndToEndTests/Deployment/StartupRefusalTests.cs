@@ -15,6 +15,8 @@ public sealed class StartupRefusalTests
         { "Platform:PublicBaseUrl", new() { ["Platform__PublicBaseUrl"] = "http://perspective.example" } },
         { "Platform:PublicBaseUrl", new() { ["Kestrel__Endpoints__Http__Url"] = "http://0.0.0.0:5080" } },
         { "Kestrel:Endpoints:Https:Certificate:Path", new() { ["Kestrel__Endpoints__Https__Url"] = "https://127.0.0.1:5443" } },
+        { "Database:Provider", new() { ["Database__Provider"] = "Oracle" } },
+        { "ConnectionStrings:Platform", new() { ["Database__Provider"] = "Postgres", ["ConnectionStrings__Platform"] = "" } },
         {
             "Kestrel:Endpoints:Https:Certificate:Path", new()
             {
