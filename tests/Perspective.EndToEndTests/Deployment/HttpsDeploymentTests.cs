@@ -153,6 +153,17 @@ public sealed class HttpsDeploymentTests(HttpsDeploymentTests.Deployment deploym
     }
 
     [Fact]
+    public async Task Native_grpc_works_over_tls_on_the_public_origin_with_reflection()
+    {
+        var buf = Path.Combine(RepositoryPaths.Root, "node_modules", ".bin", "buf");
+        var result = await CommandLineTool.RunAsync(buf,
+            ["curl", "--protocol", "grpc", "--cacert", TestCertificates.Instance.CaPath, "--list-services", Host.BaseUrl], TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("perspective.keys.v1.McpKeyService", result.Output);
+    }
+
+    [Fact]
     public async Task A_client_that_does_not_trust_the_certificate_cannot_connect()
     {
         using var untrusting = new HttpClient();
