@@ -84,7 +84,7 @@ public static class CertificateFiles
             return text.Contains("PRIVATE KEY-----", StringComparison.Ordinal) ? FromPem(location, path, path) : throw WithoutPrivateKey(location, path);
         }
 
-        if (X509Certificate2.GetCertContentType(contents) != X509ContentType.Pkcs12)
+        if (ContentType(contents) != X509ContentType.Pkcs12)
         {
             throw new InvalidSettingException(location.PathSetting, $"names {path}, which is neither a PEM certificate nor a PKCS#12 (PFX) file.");
         }
@@ -98,6 +98,18 @@ public static class CertificateFiles
             throw new InvalidSettingException(location.PasswordSetting, string.IsNullOrEmpty(location.Password)
                 ? $"is not set, and {path} needs a password."
                 : $"does not open {path}: the password is wrong.");
+        }
+    }
+
+    private static X509ContentType ContentType(byte[] contents)
+    {
+        try
+        {
+            return X509Certificate2.GetCertContentType(contents);
+        }
+        catch (CryptographicException)
+        {
+            return X509ContentType.Unknown;
         }
     }
 
