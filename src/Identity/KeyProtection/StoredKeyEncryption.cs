@@ -21,7 +21,7 @@ public sealed class StoredKeyEncryption(IdentityDataContext db, KeyEncryptionCer
 
         var current = certificates.Current;
         var encrypted = 0;
-        foreach (var key in db.OAuthServerKeys.Where(k => k.EncryptedWithCertificate == null || k.EncryptedWithCertificate != current.Thumbprint).ToList())
+        foreach (var key in db.OAuthServerKeys.Where(k => k.EncryptedWithCertificate != current.Thumbprint).ToList())
         {
             key.KeyMaterial = current.Encrypt(certificates.Decrypt(key.KeyMaterial, key.EncryptedWithCertificate));
             key.EncryptedWithCertificate = current.Thumbprint;
