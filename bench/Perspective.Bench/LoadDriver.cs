@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
 using Grpc.Core;
@@ -164,6 +166,7 @@ internal sealed class BenchHostProcess : IDisposable
         start.Environment["Kestrel__Endpoints__Grpc__Url"] = grpcUrl;
         start.Environment["Kestrel__Endpoints__Grpc__Protocols"] = "Http2";
         start.Environment["ConnectionStrings__Platform"] = $"Data Source={Path.Combine(dataDirectory, "platform.db")}";
+        start.Environment["Platform__KeyEncryption__CertificatePath"] = KeyEncryptionCertificate(dataDirectory);
         start.Environment["Seed__Demo"] = "true";
         start.Environment["Keys__MaxKeysPerUser"] = "1000000";
         start.Environment["Mcp__FailedAuthentication__Limit"] = "1000000";
@@ -221,5 +224,16 @@ internal sealed class BenchHostProcess : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // A Production host refuses to start without a certificate to encrypt its stored keys with (docs/secrets.md).
+    private static string KeyEncryptionCertificate(string dataDirectory)
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=Perspective bench key encryption", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var path = Path.Combine(dataDirectory, "key-encryption.pem");
+        File.WriteAllText(path, certificate.ExportCertificatePem() + "\n" + rsa.ExportPkcs8PrivateKeyPem());
+        return path;
     }
 }

@@ -18,6 +18,7 @@ using Perspective.Identity.ConnectedApps;
 using OpenIddict.Abstractions;
 using Perspective.Identity.Grpc;
 using Perspective.Identity.Hosting;
+using Perspective.Identity.KeyProtection;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Pages;
 using Perspective.Identity.Seeding;
@@ -40,6 +41,8 @@ public static class IdentityModule
 
     public static IHostApplicationBuilder AddIdentityModule(this IHostApplicationBuilder builder)
     {
+        // First: a host that cannot encrypt the keys it stores refuses to start before it creates anything.
+        var keyEncryption = builder.AddKeyEncryption();
         builder.Services.AddSingleton(PlatformDatabaseSettings.From(builder.Configuration, builder.Environment));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddPlatformDbContext<IdentityDataContext, PostgresIdentityDataContext>(IdentityDataContext.MigrationsHistoryTable);
@@ -91,7 +94,8 @@ public static class IdentityModule
         // The key ring lives in the database, so cookies survive restarts and work on every host.
         builder.Services.AddDataProtection()
             .SetApplicationName("Perspective.Platform")
-            .PersistKeysToDbContext<IdentityDataContext>();
+            .PersistKeysToDbContext<IdentityDataContext>()
+            .ProtectKeysWith(keyEncryption);
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(PlatformPolicies.BrowserSession, policy => policy
@@ -133,6 +137,7 @@ public static class IdentityModule
     public static async Task MigrateIdentityDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
+        SqliteFilePermissions.RestrictToOwner(scope.ServiceProvider.GetRequiredService<PlatformDatabaseSettings>());
         var db = scope.ServiceProvider.GetRequiredService<IdentityDataContext>();
         await db.Database.MigrateAsync(cancellationToken);
         await PlatformDatabase.PrepareAsync(db, cancellationToken);
@@ -141,10 +146,16 @@ public static class IdentityModule
     /// <summary>
     /// Loads the keys every host shares from the database, creating them if this is the first host:
     /// the OAuth signing and encryption keys and the data-protection key ring (cookies, antiforgery).
+    /// Stored keys not yet encrypted with the current key-encryption certificate are re-encrypted first.
     /// Run under the startup lock so that hosts starting together agree on one set.
     /// </summary>
     public static void LoadSharedKeys(this IServiceProvider services)
     {
+        using (var scope = services.CreateScope())
+        {
+            scope.ServiceProvider.GetRequiredService<StoredKeyEncryption>().EncryptWithCurrentCertificate();
+        }
+
         _ = services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue;
         services.GetRequiredService<IDataProtectionProvider>().CreateProtector("Perspective.Startup").Protect([0]);
     }

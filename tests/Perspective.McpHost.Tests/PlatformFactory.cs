@@ -55,6 +55,8 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("Database:Provider", TestDatabase.Provider.ToString());
         builder.UseSetting("ConnectionStrings:Platform", TestDatabase.ConnectionString(dataDirectory));
+        // The development key-encryption certificate goes with the database, not into the source tree.
+        builder.UseSetting("Platform:DataDirectory", dataDirectory);
         builder.UseSetting("Seed:Demo", "true");
         builder.UseSetting("Platform:PublicBaseUrl", PublicBaseUrl);
         builder.UseSetting("Mcp:FailedAuthentication:Limit", "1000");

@@ -12,7 +12,14 @@ public sealed class OAuthServerKey
     /// <summary><see cref="SigningPurpose"/> (RSA, PKCS#8) or <see cref="EncryptionPurpose"/> (256-bit AES).</summary>
     public required string Purpose { get; init; }
 
-    public required byte[] KeyMaterial { get; init; }
+    /// <summary>The key, encrypted with the certificate <see cref="EncryptedWithCertificate"/> names.</summary>
+    public required byte[] KeyMaterial { get; set; }
+
+    /// <summary>
+    /// The SHA-256 thumbprint of the key-encryption certificate that encrypted <see cref="KeyMaterial"/>;
+    /// null for a key an earlier version stored in the clear (encrypted at the next start).
+    /// </summary>
+    public string? EncryptedWithCertificate { get; set; }
 
     /// <summary>UTC.</summary>
     public DateTime CreateTime { get; init; }

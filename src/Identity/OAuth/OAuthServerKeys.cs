@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
+using Perspective.Identity.KeyProtection;
 using Perspective.Identity.Storage;
 
 namespace Perspective.Identity.OAuth;
@@ -11,9 +12,11 @@ namespace Perspective.Identity.OAuth;
 /// <summary>
 /// Gives the authorization server its persisted keys: RSA for signing (cheap to verify) and a
 /// symmetric key for encrypting tokens this platform validates itself (no RSA private-key
-/// operation per request). The first host to start creates them; every other host reads them.
+/// operation per request). The first host to start creates them; every other host reads them. They are
+/// stored encrypted with the key-encryption certificate.
 /// </summary>
-internal sealed class OAuthServerKeys(IServiceScopeFactory scopes, TimeProvider clock) : IConfigureOptions<OpenIddictServerOptions>
+internal sealed class OAuthServerKeys(IServiceScopeFactory scopes, KeyEncryptionCertificates certificates, TimeProvider clock)
+    : IConfigureOptions<OpenIddictServerOptions>
 {
     public void Configure(OpenIddictServerOptions options)
     {
@@ -35,13 +38,19 @@ internal sealed class OAuthServerKeys(IServiceScopeFactory scopes, TimeProvider 
 
     private byte[] LoadOrCreate(IdentityDataContext db, string purpose, Func<byte[]> create)
     {
-        var existing = db.OAuthServerKeys.AsNoTracking().SingleOrDefault(k => k.Purpose == purpose);
-        if (existing is not null)
-        {
-            return existing.KeyMaterial;
-        }
+        var stored = db.OAuthServerKeys.AsNoTracking().SingleOrDefault(k => k.Purpose == purpose) ?? Create(db, purpose, create());
+        return certificates.Decrypt(stored.KeyMaterial, stored.EncryptedWithCertificate);
+    }
 
-        db.OAuthServerKeys.Add(new OAuthServerKey { Purpose = purpose, KeyMaterial = create(), CreateTime = clock.UtcNowForStorage() });
+    private OAuthServerKey Create(IdentityDataContext db, string purpose, byte[] key)
+    {
+        db.OAuthServerKeys.Add(new OAuthServerKey
+        {
+            Purpose = purpose,
+            KeyMaterial = certificates.Current.Encrypt(key),
+            EncryptedWithCertificate = certificates.Current.Thumbprint,
+            CreateTime = clock.UtcNowForStorage(),
+        });
         try
         {
             db.SaveChanges();
@@ -52,6 +61,6 @@ internal sealed class OAuthServerKeys(IServiceScopeFactory scopes, TimeProvider 
             db.ChangeTracker.Clear();
         }
 
-        return db.OAuthServerKeys.AsNoTracking().Single(k => k.Purpose == purpose).KeyMaterial;
+        return db.OAuthServerKeys.AsNoTracking().Single(k => k.Purpose == purpose);
     }
 }

@@ -76,6 +76,7 @@ public class IdentityDataContext : IdentityDbContext<PlatformUser>, IDataProtect
             key.ToTable("OAuthServerKeys");
             key.HasKey(k => k.Purpose);
             key.Property(k => k.Purpose).HasMaxLength(16);
+            key.Property(k => k.EncryptedWithCertificate).HasMaxLength(64);
         });
 
         builder.Entity<GrantWorkspace>(grant =>

@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-
 using Perspective.Identity.Hosting;
 
 namespace Perspective.Identity.Storage;
@@ -29,8 +28,7 @@ public sealed record PlatformDatabaseSettings(DatabaseProvider Provider, string 
                     "e.g. \"Host=db.internal;Database=perspective;Username=perspective;Password=…\".");
             }
 
-            var dataDirectory = Path.Combine(environment.ContentRootPath, configuration["Platform:DataDirectory"] ?? "data");
-            Directory.CreateDirectory(dataDirectory);
+            var dataDirectory = PlatformDataDirectory.EnsureCreated(configuration, environment);
             connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "platform.db") }.ToString();
         }
 

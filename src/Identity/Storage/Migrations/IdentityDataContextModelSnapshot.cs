@@ -493,6 +493,10 @@ namespace Perspective.Identity.Storage.Migrations
                     b.Property<DateTime>("CreateTime")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EncryptedWithCertificate")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("KeyMaterial")
                         .IsRequired()
                         .HasColumnType("BLOB");

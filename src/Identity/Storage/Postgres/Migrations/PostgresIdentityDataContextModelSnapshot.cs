@@ -504,6 +504,10 @@ namespace Perspective.Identity.Storage.Postgres.Migrations
                     b.Property<DateTime>("CreateTime")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("EncryptedWithCertificate")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<byte[]>("KeyMaterial")
                         .IsRequired()
                         .HasColumnType("bytea");
