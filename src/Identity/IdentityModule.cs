@@ -17,6 +17,7 @@ using Perspective.Identity.Accounts;
 using Perspective.Identity.ConnectedApps;
 using OpenIddict.Abstractions;
 using Perspective.Identity.Grpc;
+using Perspective.Identity.Hosting;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Pages;
 using Perspective.Identity.Seeding;
@@ -41,6 +42,7 @@ public static class IdentityModule
     {
         builder.Services.AddSingleton(PlatformDatabaseSettings.From(builder.Configuration, builder.Environment));
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<PlatformMetrics>();
         builder.AddPlatformDbContext<IdentityDataContext, PostgresIdentityDataContext>(IdentityDataContext.MigrationsHistoryTable);
 
         builder.Services

@@ -5,6 +5,7 @@ using Perspective.Identity.OAuth;
 using Perspective.Identity.Storage;
 using Perspective.McpHost.GrpcInput;
 using Perspective.McpHost.Mcp;
+using Perspective.McpHost.Telemetry;
 
 namespace Perspective.McpHost.Extensions;
 
@@ -24,12 +25,16 @@ public static class HostExtensions
         });
         builder.Services.AddGrpcWithInputLimits();
         builder.Services.AddGrpcReflection();
+        builder.AddPlatformTelemetry();
         builder.Services.AddHealthChecks().AddDbContextCheck<IdentityDataContext>(HealthReportWriter.DatabaseCheck);
         return builder;
     }
 
     public static WebApplication UsePlatformPipeline(this WebApplication app)
     {
+        // A listener of its own that serves only the scrape path, when Prometheus is enabled.
+        app.UsePrometheusScrapeListener();
+
         // First, so error pages, OpenIddict's answers and the UI fallback all carry the headers.
         app.UseSecurityHeaders();
 
@@ -43,6 +48,7 @@ public static class HostExtensions
             app.UseExceptionHandler();
         }
 
+        app.UseMcpRequestMetrics();
         app.UseDatabaseOutageResponses();
 
         app.UseRouting();
