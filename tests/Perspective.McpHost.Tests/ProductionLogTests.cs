@@ -15,7 +15,8 @@ public sealed class ProductionLogTests : IDisposable
     private readonly WebApplicationFactory<Program> production;
 
     public ProductionLogTests() =>
-        production = platform.WithWebHostBuilder(builder => builder.UseEnvironment(Environments.Production));
+        production = platform.WithWebHostBuilder(builder => builder.UseEnvironment(Environments.Production)
+            .UseSetting("Platform:ShutdownDrainDelay", "00:00:00"));
 
     [Fact]
     public async Task Successful_mcp_calls_write_no_line_at_information_or_above()

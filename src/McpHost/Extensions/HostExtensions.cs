@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.EntityFrameworkCore;
 using Perspective.Identity;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Storage;
 using Perspective.McpHost.GrpcInput;
+using Perspective.McpHost.Lifecycle;
 using Perspective.McpHost.Mcp;
 using Perspective.McpHost.Telemetry;
 
@@ -26,7 +28,15 @@ public static class HostExtensions
         builder.Services.AddGrpcWithInputLimits();
         builder.Services.AddGrpcReflection();
         builder.AddPlatformTelemetry();
-        builder.Services.AddHealthChecks().AddDbContextCheck<IdentityDataContext>(HealthReportWriter.DatabaseCheck);
+        builder.AddGracefulDrain();
+        builder.Services.AddHealthChecks()
+            // A query on a migrated table: the database answers and has the schema (connecting alone proves neither on SQLite).
+            .AddDbContextCheck<IdentityDataContext>(HealthReportWriter.DatabaseCheck, customTestQuery: async (db, cancellationToken) =>
+            {
+                await db.Workspaces.AsNoTracking().AnyAsync(cancellationToken);
+                return true;
+            })
+            .AddCheck<ReadinessCheck>(ReadinessCheck.Name);
         return builder;
     }
 
@@ -65,7 +75,13 @@ public static class HostExtensions
     public static WebApplication MapPlatformEndpoints(this WebApplication app)
     {
         app.MapStaticAssets();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
+        // Ready: the database answers, migrations are applied (the host serves only after applying them) and
+        // the host is not draining. /healthz is the same check, polled by scripts and older balancer setups.
+        var ready = new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync };
+        app.MapHealthChecks("/healthz", ready);
+        app.MapHealthChecks("/healthz/ready", ready);
+        // Live: the process answers HTTP; no check runs, so a database outage never gets the host restarted.
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReportWriter.WriteLiveAsync });
         app.MapGrpcReflectionService();
 
         // The settings UI: every page of it needs a signed-in user; the sign-in page brings them back.
