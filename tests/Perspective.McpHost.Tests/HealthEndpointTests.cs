@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Perspective.Identity.Storage;
 using Perspective.Identity.Storage.Postgres;
@@ -57,6 +58,21 @@ public sealed class HealthEndpointTests(PlatformFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, await McpTestClient.StatusAsync(draining, $"Bearer {token}"));
+    }
+
+    [Fact]
+    public async Task A_host_is_not_ready_until_it_has_started()
+    {
+        var readiness = new HostReadiness();
+        var check = new ReadinessCheck(readiness);
+
+        var starting = await check.CheckHealthAsync(new());
+        readiness.Serving();
+        var serving = await check.CheckHealthAsync(new());
+
+        Assert.Equal(HealthStatus.Unhealthy, starting.Status);
+        Assert.Equal("starting", starting.Description);
+        Assert.Equal(HealthStatus.Healthy, serving.Status);
     }
 
     /// <summary>The database refusing connections, as when its server is down.</summary>

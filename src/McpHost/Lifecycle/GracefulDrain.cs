@@ -19,7 +19,7 @@ public sealed class DrainOptions
 
 /// <summary>
 /// Marks the host serving once it has started and draining as soon as it is asked to stop, then holds
-/// the stop for the drain delay. It runs in the hosts's stopping phase, before any service stops, so
+/// the stop for the drain delay. It runs in the host's stopping phase, before any service stops, so
 /// the web server still accepts and serves requests meanwhile; the server stops after it, then the
 /// last-used flusher (hosted services stop in reverse order of registration, the server first).
 /// </summary>
