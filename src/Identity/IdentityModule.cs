@@ -45,6 +45,7 @@ public static class IdentityModule
         var keyEncryption = builder.AddKeyEncryption();
         builder.Services.AddSingleton(PlatformDatabaseSettings.From(builder.Configuration, builder.Environment));
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<PlatformMetrics>();
         builder.AddPlatformDbContext<IdentityDataContext, PostgresIdentityDataContext>(IdentityDataContext.MigrationsHistoryTable);
 
         builder.Services

@@ -223,4 +223,18 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>Asks the host to stop as an orchestrator does (SIGTERM) and returns its exit code once it has exited.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        var running = process is { HasExited: false } started ? started : throw new InvalidOperationException("The host is not running.");
+        using (var kill = Process.Start("kill", ["-TERM", running.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
+        await running.WaitForExitAsync(deadline.Token);
+        return running.ExitCode;
+    }
 }

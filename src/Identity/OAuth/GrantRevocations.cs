@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
+using Perspective.Identity.Hosting;
 using Perspective.Identity.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -11,7 +12,7 @@ namespace Perspective.Identity.OAuth;
 /// The first revocation wins: the authorization's status moves from valid to revoked in a conditional
 /// update that only one caller can make, and only that caller records its reason.
 /// </summary>
-public sealed class GrantRevocations(IdentityDataContext db, TimeProvider clock)
+public sealed class GrantRevocations(IdentityDataContext db, TimeProvider clock, PlatformMetrics metrics)
 {
     /// <summary>
     /// Revokes the grant with the reason, at <paramref name="time"/> (now when null). True when this call
@@ -39,6 +40,11 @@ public sealed class GrantRevocations(IdentityDataContext db, TimeProvider clock)
 
         await RevokeTokensAsync(db, authorizationId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (revoked)
+        {
+            metrics.GrantRevoked(reason);
+        }
+
         return revoked;
     }
 

@@ -56,7 +56,7 @@ public sealed class OAuthBearerAuthenticationHandler(
 
             if (!result.Succeeded || result.Principal is null)
             {
-                return AuthenticateResult.Fail("The access token is invalid, expired or revoked.");
+                return CredentialFailure.Fail(CredentialFailure.InvalidAccessToken, "The access token is invalid, expired or revoked.");
             }
 
             claims = result.Principal.Claims.ToList();
@@ -76,7 +76,7 @@ public sealed class OAuthBearerAuthenticationHandler(
     {
         if (!principal.HasAudience(Options.Audience))
         {
-            return AuthenticateResult.Fail("The access token was issued for another resource.");
+            return CredentialFailure.Fail(CredentialFailure.WrongAudience, "The access token was issued for another resource.");
         }
 
         var tokenId = principal.GetTokenId();
@@ -84,20 +84,20 @@ public sealed class OAuthBearerAuthenticationHandler(
         var userId = principal.GetClaim(OpenIddictConstants.Claims.Subject);
         if (tokenId is null)
         {
-            return AuthenticateResult.Fail("The access token is invalid, expired or revoked.");
+            return CredentialFailure.Fail(CredentialFailure.InvalidAccessToken, "The access token is invalid, expired or revoked.");
         }
 
         if (authorizationId is null)
         {
             return await GrantLookup.IsClientTokenValidAsync(db, tokenId)
                 ? AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name))
-                : AuthenticateResult.Fail("The access token was revoked.");
+                : CredentialFailure.Fail(CredentialFailure.RevokedAccessToken, "The access token was revoked.");
         }
 
         var reachable = await GrantLookup.FindUserGrantAsync(db, tokenId, authorizationId, userId ?? "", Context.RequestAborted);
         if (reachable is null)
         {
-            return AuthenticateResult.Fail("The access token was revoked or its app was disconnected.");
+            return CredentialFailure.Fail(CredentialFailure.RevokedAccessToken, "The access token was revoked or its app was disconnected.");
         }
 
         requestWorkspaces.Set(principal, reachable);

@@ -70,6 +70,7 @@ public static class OAuthServer
                 options.AddEventHandler(CodeChallengeFormat.Descriptor);
                 ScopeAndResourceErrors.Register(options);
                 RefreshTokenRedemption.Register(options);
+                TokenMetrics.Register(options);
                 options.AddEventHandler(AuthorizationErrorRedirect.Descriptor).AddEventHandler(AuthorizationErrorPage.Descriptor);
 
                 var aspNetCore = options.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();

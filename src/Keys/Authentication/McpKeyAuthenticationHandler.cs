@@ -36,19 +36,19 @@ public sealed class McpKeyAuthenticationHandler(
 
         if (!BearerToken.TryRead(Request, out var token))
         {
-            return AuthenticateResult.Fail("The Authorization header is not of the form 'Bearer <token>'.");
+            return CredentialFailure.Fail(CredentialFailure.MalformedHeader, "The Authorization header is not of the form 'Bearer <token>'.");
         }
 
         if (token.StartsWith(McpKeyToken.Prefix, StringComparison.Ordinal))
         {
             return McpKeyToken.IsWellFormed(token)
                 ? await AuthenticateKeyAsync(TokenHashing.Hash(token))
-                : AuthenticateResult.Fail("The MCP key is malformed.");
+                : CredentialFailure.Fail(CredentialFailure.MalformedKey, "The MCP key is malformed.");
         }
 
         return LegacyTokenFormat.IsPlausible(token)
             ? await AuthenticateLegacyTokenAsync(TokenHashing.Hash(token))
-            : AuthenticateResult.Fail("The bearer token is not an MCP key.");
+            : CredentialFailure.Fail(CredentialFailure.NotACredential, "The bearer token is not an MCP key.");
     }
 
     private async Task<AuthenticateResult> AuthenticateKeyAsync(byte[] hash)
@@ -56,7 +56,7 @@ public sealed class McpKeyAuthenticationHandler(
         var key = await CredentialLookup.FindKeyAsync(db, hash, Context.RequestAborted);
         if (key is null)
         {
-            return AuthenticateResult.Fail("The MCP key does not exist or was deleted.");
+            return CredentialFailure.Fail(CredentialFailure.UnknownKey, "The MCP key does not exist or was deleted.");
         }
 
         lastUsed.Record(new UsedCredential(IsLegacyToken: false, key.Id), key.LastUsedTime);
@@ -73,7 +73,7 @@ public sealed class McpKeyAuthenticationHandler(
         var legacy = await CredentialLookup.FindLegacyTokenAsync(db, hash, Context.RequestAborted);
         if (legacy is null)
         {
-            return AuthenticateResult.Fail("The legacy token does not exist or was revoked.");
+            return CredentialFailure.Fail(CredentialFailure.UnknownLegacyToken, "The legacy token does not exist or was revoked.");
         }
 
         lastUsed.Record(new UsedCredential(IsLegacyToken: true, legacy.UserId), legacy.LastUsedTime);

@@ -3,13 +3,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Perspective.Identity.Hosting;
 using Perspective.Keys.Storage;
 
 namespace Perspective.Keys.Usage;
 
-/// <summary>Writes pending last-used times periodically and once more at shutdown.</summary>
+/// <summary>
+/// Writes pending last-used times periodically and once more at shutdown, after the web server has
+/// finished its requests (hosted services stop in reverse order; the server, registered last, stops first).
+/// </summary>
 public sealed partial class LastUsedFlusher(
-    LastUsedTracker tracker, IServiceScopeFactory scopes, IOptions<LastUsedOptions> options, ILogger<LastUsedFlusher> logger) : BackgroundService
+    LastUsedTracker tracker, IServiceScopeFactory scopes, IOptions<LastUsedOptions> options, PlatformMetrics metrics, TimeProvider clock,
+    ILogger<LastUsedFlusher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,7 +52,7 @@ public sealed partial class LastUsedFlusher(
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<KeysDataContext>();
-            foreach (var (credential, time) in uses)
+            foreach (var (credential, (time, _)) in uses)
             {
                 if (credential.IsLegacyToken)
                 {
@@ -61,6 +66,12 @@ public sealed partial class LastUsedFlusher(
                         .Where(k => k.Id == credential.Id && (k.LastUsedTime == null || k.LastUsedTime < time))
                         .ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedTime, time), cancellationToken);
                 }
+            }
+
+            var written = clock.GetUtcNow();
+            foreach (var (_, use) in uses)
+            {
+                metrics.LastUsedWritten(written - use.Since);
             }
         }
         catch (Exception e) when (e is DbUpdateException or InvalidOperationException or OperationCanceledException or System.Data.Common.DbException)

@@ -40,6 +40,12 @@ public static class DatabaseStartup
         if (seedDemo)
         {
             var demo = await scope.ServiceProvider.GetRequiredService<DemoSeed>().SeedAsync(cancellationToken);
+            if (demo.DemoUserCreated)
+            {
+                // Straight to the console, never through logging, and only when the account is created: not on every start.
+                Console.WriteLine($"Demo sign-in (shown only now): {DemoSeed.DemoEmail} / {DemoSeed.DemoPassword}");
+            }
+
             var legacyToken = await scope.ServiceProvider.GetRequiredService<DemoLegacyTokenSeed>().SeedAsync(demo, cancellationToken);
             await scope.ServiceProvider.GetRequiredService<DemoContentSeed>().SeedAsync(demo.WorkspaceIdsBySlug, cancellationToken);
             if (legacyToken is not null)

@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.EntityFrameworkCore;
 using Perspective.Identity;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Storage;
 using Perspective.McpHost.Deployment;
 using Perspective.McpHost.GrpcInput;
+using Perspective.McpHost.Lifecycle;
 using Perspective.McpHost.Mcp;
+using Perspective.McpHost.Telemetry;
 
 namespace Perspective.McpHost.Extensions;
 
@@ -26,12 +29,24 @@ public static class HostExtensions
         });
         builder.Services.AddGrpcWithInputLimits();
         builder.Services.AddGrpcReflection();
-        builder.Services.AddHealthChecks().AddDbContextCheck<IdentityDataContext>(HealthReportWriter.DatabaseCheck);
+        builder.AddPlatformTelemetry();
+        builder.AddGracefulDrain();
+        builder.Services.AddHealthChecks()
+            // A query on a migrated table: the database answers and has the schema (connecting alone proves neither on SQLite).
+            .AddDbContextCheck<IdentityDataContext>(HealthReportWriter.DatabaseCheck, customTestQuery: async (db, cancellationToken) =>
+            {
+                await db.Workspaces.AsNoTracking().AnyAsync(cancellationToken);
+                return true;
+            })
+            .AddCheck<ReadinessCheck>(ReadinessCheck.Name);
         return builder;
     }
 
     public static WebApplication UsePlatformPipeline(this WebApplication app)
     {
+        // A listener of its own that serves only the scrape path, when Prometheus is enabled.
+        app.UsePrometheusScrapeListener();
+
         // First, so error pages, OpenIddict's answers and the UI fallback all carry the headers.
         app.UseSecurityHeaders();
 
@@ -47,6 +62,7 @@ public static class HostExtensions
             app.UseExceptionHandler();
         }
 
+        app.UseMcpRequestMetrics();
         app.UseDatabaseOutageResponses();
 
         app.UseRouting();
@@ -64,7 +80,13 @@ public static class HostExtensions
     public static WebApplication MapPlatformEndpoints(this WebApplication app)
     {
         app.MapStaticAssets();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
+        // Ready: the database answers, migrations are applied (the host serves only after applying them) and
+        // the host is not draining. /healthz is the same check, polled by scripts and older balancer setups.
+        var ready = new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync };
+        app.MapHealthChecks("/healthz", ready);
+        app.MapHealthChecks("/healthz/ready", ready);
+        // Live: the process answers HTTP; no check runs, so a database outage never gets the host restarted.
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReportWriter.WriteLiveAsync });
         app.MapGrpcReflectionService();
 
         // The settings UI: every page of it needs a signed-in user; the sign-in page brings them back.

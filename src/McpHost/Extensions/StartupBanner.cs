@@ -1,5 +1,4 @@
 using Perspective.Identity;
-using Perspective.Identity.Seeding;
 
 namespace Perspective.McpHost.Extensions;
 
@@ -13,11 +12,6 @@ public static class StartupBanner
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Perspective.Platform");
             logger.LogInformation("Perspective Platform is running. Web UI: {WebUiUrl}/", PlatformUrls.PublicBaseUrl(app.Configuration));
             logger.LogInformation("Native gRPC (HTTP/2 only, e.g. grpcurl -plaintext): {GrpcUrl}", PlatformUrls.NativeGrpcUrl(app.Configuration));
-            if (app.Configuration.GetValue<bool>("Seed:Demo"))
-            {
-                logger.LogInformation("Demo sign-in: {Email} / {Password} (a local demo credential).",
-                    DemoSeed.DemoEmail, DemoSeed.DemoPassword);
-            }
         });
     }
 }

@@ -68,7 +68,7 @@ public static class McpEndpoint
 
     // Every spelling routing maps to the endpoint (any case, a trailing slash), matched on the path so
     // that the guard also answers what routing alone would refuse without a JSON-RPC body (e.g. 415).
-    private static bool IsMcpPath(HttpContext context) =>
+    internal static bool IsMcpPath(HttpContext context) =>
         context.Request.Path.Equals(Path, StringComparison.OrdinalIgnoreCase) ||
         context.Request.Path.Equals(Path + "/", StringComparison.OrdinalIgnoreCase);
 }
