@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
 using Perspective.Keys.Tokens;
+using Perspective.Tests.Shared;
 
 namespace Perspective.McpHost.Tests;
 
@@ -14,9 +15,28 @@ public sealed class ProductionLogTests : IDisposable
     private readonly PlatformFactory platform = new();
     private readonly WebApplicationFactory<Program> production;
 
-    public ProductionLogTests() =>
+    public ProductionLogTests()
+    {
+        // Production refuses to start without a key-encryption certificate.
+        var keyEncryption = TestKeyEncryptionCertificates.CreatePem(platform.DataDirectory, "production-key-encryption");
         production = platform.WithWebHostBuilder(builder => builder.UseEnvironment(Environments.Production)
-            .UseSetting("Platform:ShutdownDrainDelay", "00:00:00"));
+            .UseSetting("Platform:ShutdownDrainDelay", "00:00:00")
+            .UseSetting("Platform:KeyEncryption:CertificatePath", keyEncryption.CertificatePath)
+            .UseSetting("Platform:KeyEncryption:KeyPath", keyEncryption.KeyPath)
+            // Production serves the settings UI from the web root, which only a published build has; the source folder stands in.
+            .UseWebRoot(SettingsUiSource()));
+    }
+
+    private static string SettingsUiSource()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory.FullName, "Perspective.Platform.sln")))
+        {
+            directory = directory.Parent ?? throw new InvalidOperationException("The tests do not run inside the repository.");
+        }
+
+        return Path.Combine(directory.FullName, "src", "WebUi", "wwwroot");
+    }
 
     [Fact]
     public async Task Successful_mcp_calls_write_no_line_at_information_or_above()
