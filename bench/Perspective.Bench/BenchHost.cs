@@ -7,6 +7,8 @@ using Perspective.Keys.Storage;
 using Perspective.McpHost.Admin;
 using Perspective.McpHost.Content;
 using Perspective.McpHost.Extensions;
+using Perspective.McpHost.Mcp;
+using System.Security.Claims;
 
 namespace Perspective.Bench;
 
@@ -33,14 +35,23 @@ internal static class BenchHost
 
         var app = builder.Build();
         await app.PrepareDatabaseAsync();
-        var anonymousCaller = await DemoCallerAsync(app.Services);
+        var demoUserId = await DemoUserIdAsync(app.Services);
 
         app.UsePlatformPipeline();
-        // The baseline: the same tools, the same workspace checks, no credential at all.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(AnonymousMcpPath), anonymous => anonymous.Use((context, next) =>
+        // The baseline: the same tools, the same workspace checks, no credential at all. Like a
+        // credential lookup it reads the caller's workspaces (the demo user's memberships) on every request.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(AnonymousMcpPath), anonymous => anonymous.Use(async (context, next) =>
         {
-            context.User = anonymousCaller;
-            return next(context);
+            var db = context.RequestServices.GetRequiredService<IdentityDataContext>();
+            var workspaces = new List<ReachableWorkspace>();
+            await foreach (var workspace in MembershipsOf(db, demoUserId).WithCancellation(context.RequestAborted))
+            {
+                workspaces.Add(workspace);
+            }
+
+            var caller = new McpCaller(demoUserId, McpCredentialKind.McpKey, "bench", "Benchmark baseline", workspaces);
+            context.User = new ClaimsPrincipal(new McpCallerIdentity(caller, [], "bench"));
+            await next(context);
         }));
         app.MapPlatformModules();
         app.MapMcp(AnonymousMcpPath);
@@ -48,14 +59,18 @@ internal static class BenchHost
         await app.RunAsync();
     }
 
-    // The demo user scoped to both their workspaces: the same claims the benchmark's key carries.
-    private static async Task<System.Security.Claims.ClaimsPrincipal> DemoCallerAsync(IServiceProvider services)
+    private static readonly Func<IdentityDataContext, string, IAsyncEnumerable<ReachableWorkspace>> MembershipsOf =
+        EF.CompileAsyncQuery((IdentityDataContext db, string userId) =>
+            db.Memberships.AsNoTracking()
+                .Where(m => m.UserId == userId)
+                .OrderBy(m => m.Workspace!.Name).ThenBy(m => m.Workspace!.Slug)
+                .Select(m => new ReachableWorkspace(m.WorkspaceId, m.Workspace!.Slug, m.Workspace.Name, m.Role)));
+
+    private static async Task<string> DemoUserIdAsync(IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IdentityDataContext>();
-        var demo = await db.Users.SingleAsync(u => u.Email == DemoSeed.DemoEmail);
-        var workspaces = await db.Memberships.Where(m => m.UserId == demo.Id).Select(m => m.WorkspaceId).ToListAsync();
-        return McpClaims.CreatePrincipal("bench", demo.Id, McpClaims.CredentialKinds.McpKey, "bench", workspaces);
+        return (await db.Users.SingleAsync(u => u.Email == DemoSeed.DemoEmail)).Id;
     }
 }
 

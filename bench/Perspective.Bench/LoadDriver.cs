@@ -171,7 +171,6 @@ internal sealed class BenchHostProcess : IDisposable
         start.Environment["Keys__MaxKeysPerUser"] = "1000000";
         start.Environment["Mcp__FailedAuthentication__Limit"] = "1000000";
         start.Environment["OAuth__Registration__PermitPerMinute"] = "1000";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the bench host.");
         var log = new StringBuilder();

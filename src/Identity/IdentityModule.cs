@@ -112,8 +112,6 @@ public static class IdentityModule
         builder.AddOAuthServer();
         builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(new AccountPagePolicy()));
         builder.Services.AddGrpc();
-        builder.Services.AddScoped<RequestWorkspaces>();
-        builder.Services.AddScoped<EffectiveWorkspaces>();
         builder.Services.AddScoped<WorkspaceDirectory>();
         builder.Services.AddScoped<ConnectedAppDirectory>();
         builder.Services.AddScoped<UserDirectory>();

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Perspective.Identity;
 using Perspective.Identity.Storage;
-using Perspective.Keys.Authentication;
 using Perspective.Keys.Management;
 using Perspective.Keys.Seeding;
 using Perspective.Keys.Storage;
@@ -29,8 +27,6 @@ public static class KeysModule
         builder.Services.AddSingleton<LastUsedTracker>();
         builder.Services.AddOptions<LastUsedOptions>().Bind(builder.Configuration.GetSection("Keys:LastUsed"));
         builder.Services.AddHostedService<LastUsedFlusher>();
-        builder.Services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, McpKeyAuthenticationHandler>(McpKeyAuthenticationHandler.SchemeName, displayName: "MCP key", configureOptions: null);
         builder.Services.AddScoped<DemoLegacyTokenSeed>();
         return builder;
     }

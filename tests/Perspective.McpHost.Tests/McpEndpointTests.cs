@@ -113,7 +113,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
             }
 
             Assert.Single(errors.Distinct());
-            Assert.EndsWith(WorkspaceAccess.NotAvailable, errors[0], StringComparison.Ordinal);
+            Assert.EndsWith(McpCaller.NotAvailable, errors[0], StringComparison.Ordinal);
         }
 
         await using var scope = factory.Services.CreateAsyncScope();
@@ -189,7 +189,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
 
         var remaining = (await client.CallAsync("workspace_list")).GetProperty("workspaces").EnumerateArray().Select(w => w.GetProperty("id").GetString());
         Assert.Equal([user.WorkspaceId], remaining);
-        Assert.EndsWith(WorkspaceAccess.NotAvailable, await client.CallFailingAsync("perspective_list", new { workspace_id = shared }), StringComparison.Ordinal);
+        Assert.EndsWith(McpCaller.NotAvailable, await client.CallFailingAsync("perspective_list", new { workspace_id = shared }), StringComparison.Ordinal);
     }
 
     [Fact]

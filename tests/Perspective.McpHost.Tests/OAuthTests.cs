@@ -63,7 +63,7 @@ public sealed class OAuthTests(PlatformFactory factory) : IClassFixture<Platform
         var listed = await client.CallAsync("workspace_list");
 
         Assert.Equal(["northwind-product"], listed.GetProperty("workspaces").EnumerateArray().Select(w => w.GetProperty("slug").GetString()));
-        Assert.EndsWith(Mcp.WorkspaceAccess.NotAvailable, await client.CallFailingAsync("perspective_list", new { workspace_id = workspaces["acme-research"] }), StringComparison.Ordinal);
+        Assert.EndsWith(Mcp.McpCaller.NotAvailable, await client.CallFailingAsync("perspective_list", new { workspace_id = workspaces["acme-research"] }), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public sealed class ProductionLogTests : IDisposable
         var lines = platform.Logs.Lines.Skip(before).Where(IsInformationOrAbove).ToList();
         Assert.True(lines.Count == 1, $"Expected one line, got:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}");
         var logged = lines[0];
-        Assert.StartsWith("Warning Perspective.McpHost.Mcp.McpChallengeHandler: Refused an MCP request from", logged);
+        Assert.StartsWith("Warning Perspective.McpHost.Mcp.Authentication.McpChallenge: Refused an MCP request from", logged);
         Assert.Contains("unknown_key", logged);
         Assert.DoesNotContain(unknownKey[4..], logged);
     }

@@ -1,25 +1,21 @@
 using System.Security.Claims;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
-using Perspective.Identity.Access;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Perspective.Identity.OAuth;
 
-/// <summary>The claims an OAuth grant puts in its access tokens: the same MCP claims keys carry.</summary>
+/// <summary>
+/// The claims an OAuth grant puts in its access tokens: the user, the scopes, the resources and the
+/// grant (authorization) id. The workspaces are not in the token: the MCP endpoint reads the grant's
+/// consented workspaces from the database on every request, so a change takes effect at once.
+/// </summary>
 internal static class GrantClaims
 {
-    public static ClaimsIdentity ForUser(string userId, string authorizationId, IEnumerable<Guid> workspaces, IEnumerable<string> scopes, IEnumerable<string> resources)
+    public static ClaimsIdentity ForUser(string userId, string authorizationId, IEnumerable<string> scopes, IEnumerable<string> resources)
     {
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-        identity.SetClaim(Claims.Subject, userId)
-            .SetClaim(McpClaims.Credential, McpClaims.CredentialKinds.OAuth)
-            .SetClaim(McpClaims.CredentialId, authorizationId);
-        foreach (var workspace in workspaces)
-        {
-            identity.AddClaim(new Claim(McpClaims.Workspace, workspace.ToString()));
-        }
-
+        identity.SetClaim(Claims.Subject, userId);
         identity.SetScopes(scopes).SetResources(resources).SetAuthorizationId(authorizationId);
         identity.SetDestinations(Destinations);
         return identity;

@@ -19,61 +19,43 @@ public sealed class OAuthBearerOptions : AuthenticationSchemeOptions
 }
 
 /// <summary>
-/// Accepts an access token from this platform only for the audience it was issued for, so an MCP
-/// token never reaches the management APIs and a management token never reaches the MCP endpoint.
-/// OpenIddict validation checks decryption, signature and lifetime (its result is remembered per
-/// token, see <see cref="ValidatedAccessTokens"/>); this handler the audience; then one query (<see cref="GrantLookup"/>)
-/// checks that the token and its authorization are still valid in the database, so a revoked token
-/// or a disconnected app is refused at once, and reads the request's effective workspaces.
+/// Accepts an access token from this platform for the management APIs only when it was issued for
+/// them (its audience), so an MCP token never reaches the management APIs (the MCP endpoint has its
+/// own handler, which refuses management tokens the same way). OpenIddict validation checks
+/// decryption, signature and lifetime; then one query (<see cref="ManagementTokenLookup"/>) checks
+/// that the token, and for a user's token its authorization, are still valid in the database, so a
+/// revoked token or a disconnected app is refused at once.
 /// </summary>
 public sealed class OAuthBearerAuthenticationHandler(
     IOptionsMonitor<OAuthBearerOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IdentityDataContext db,
-    RequestWorkspaces requestWorkspaces,
-    ValidatedAccessTokens validatedTokens)
+    IdentityDataContext db)
     : AuthenticationHandler<OAuthBearerOptions>(options, logger, encoder)
 {
-    public const string McpScheme = "McpOAuth";
     public const string ManagementScheme = "ManagementOAuth";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         // Only the Authorization header: a token in a URL or a form ends up in logs.
-        if (!BearerToken.TryRead(Request, out var bearer))
+        if (!BearerToken.TryRead(Request, out _))
         {
             return AuthenticateResult.NoResult();
         }
 
-        if (!validatedTokens.TryGet(bearer, out var claims))
+        var result = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        if (result.None)
         {
-            var result = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-            if (result.None)
-            {
-                return AuthenticateResult.NoResult();
-            }
+            return AuthenticateResult.NoResult();
+        }
 
-            if (!result.Succeeded || result.Principal is null)
-            {
-                return CredentialFailure.Fail(CredentialFailure.InvalidAccessToken, "The access token is invalid, expired or revoked.");
-            }
-
-            claims = result.Principal.Claims.ToList();
-            if (result.Principal.GetExpirationDate() is { } expires)
-            {
-                validatedTokens.Remember(bearer, claims, expires);
-            }
+        if (!result.Succeeded || result.Principal is null)
+        {
+            return CredentialFailure.Fail(CredentialFailure.InvalidAccessToken, "The access token is invalid, expired or revoked.");
         }
 
         // The identity is named after this scheme, so policies can tell a token from a cookie.
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name));
-        return await CheckGrantAsync(principal);
-    }
-
-    /// <summary>The audience of this scheme, then the token and its grant as they are in the database now.</summary>
-    private async Task<AuthenticateResult> CheckGrantAsync(ClaimsPrincipal principal)
-    {
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(result.Principal.Claims, Scheme.Name));
         if (!principal.HasAudience(Options.Audience))
         {
             return CredentialFailure.Fail(CredentialFailure.WrongAudience, "The access token was issued for another resource.");
@@ -81,27 +63,12 @@ public sealed class OAuthBearerAuthenticationHandler(
 
         var tokenId = principal.GetTokenId();
         var authorizationId = principal.GetAuthorizationId();
-        var userId = principal.GetClaim(OpenIddictConstants.Claims.Subject);
-        if (tokenId is null)
-        {
-            return CredentialFailure.Fail(CredentialFailure.InvalidAccessToken, "The access token is invalid, expired or revoked.");
-        }
-
-        if (authorizationId is null)
-        {
-            return await GrantLookup.IsClientTokenValidAsync(db, tokenId)
-                ? AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name))
-                : CredentialFailure.Fail(CredentialFailure.RevokedAccessToken, "The access token was revoked.");
-        }
-
-        var reachable = await GrantLookup.FindUserGrantAsync(db, tokenId, authorizationId, userId ?? "", Context.RequestAborted);
-        if (reachable is null)
-        {
-            return CredentialFailure.Fail(CredentialFailure.RevokedAccessToken, "The access token was revoked or its app was disconnected.");
-        }
-
-        requestWorkspaces.Set(principal, reachable);
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+        var stillValid = tokenId is not null && (authorizationId is null
+            ? await ManagementTokenLookup.IsClientTokenValidAsync(db, tokenId)
+            : await ManagementTokenLookup.IsUserTokenValidAsync(db, tokenId, authorizationId));
+        return stillValid
+            ? AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name))
+            : CredentialFailure.Fail(CredentialFailure.RevokedAccessToken, "The access token was revoked or its app was disconnected.");
     }
 
     // The cookie scheme may already have answered a gRPC call with a status; do not overwrite it.

@@ -98,9 +98,7 @@ public static class OAuthServer
         GrantLifetimes.Register(builder.Services, builder.Configuration);
         builder.Services.AddScoped<GrantRevocations>();
         builder.Services.AddScoped<ConsentedGrants>();
-        builder.Services.AddSingleton<ValidatedAccessTokens>();
         builder.Services.AddAuthentication()
-            .AddScheme<OAuthBearerOptions, OAuthBearerAuthenticationHandler>(OAuthBearerAuthenticationHandler.McpScheme, o => o.Audience = mcpResource)
             .AddScheme<OAuthBearerOptions, OAuthBearerAuthenticationHandler>(
                 OAuthBearerAuthenticationHandler.ManagementScheme, o => o.Audience = OAuthScopes.ManagementResource);
         builder.Services.AddCors(cors => cors.AddPolicy(PublicCorsPolicy, policy => policy.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()));

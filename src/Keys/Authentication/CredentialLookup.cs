@@ -6,18 +6,19 @@ namespace Perspective.Keys.Authentication;
 
 /// <summary>
 /// An MCP key found by its hash, with its effective workspaces as they are now: the key's scope
-/// intersected with the user's current memberships (the rule of <see cref="EffectiveWorkspaces"/>),
+/// intersected with the user's current memberships (the rule of <see cref="ReachableWorkspace"/>),
 /// ordered by name then slug like everywhere else.
 /// </summary>
-public sealed record KeyCredential(string Id, string UserId, DateTime? LastUsedTime, List<ReachableWorkspace> Reachable);
+public sealed record KeyCredential(string Id, string Name, string UserId, DateTime? LastUsedTime, List<ReachableWorkspace> Reachable);
 
-/// <summary>A legacy token found by its hash.</summary>
-public sealed record LegacyCredential(string UserId, DateTime? LastUsedTime);
+/// <summary>A legacy token found by its hash, with its effective workspaces: all of the user's memberships now.</summary>
+public sealed record LegacyCredential(string UserId, DateTime? LastUsedTime, List<ReachableWorkspace> Reachable);
 
 /// <summary>
-/// The per-request credential lookups: one read by the indexed token hash, without change tracking.
-/// They are compiled once, because building and matching a LINQ expression on every request cost
-/// more than the read itself (measured in bench/). Kept apart so the benchmark runs exactly these.
+/// The per-request credential lookups: one read by the indexed token hash, without change tracking,
+/// that also reads the credential's effective workspaces. They are compiled once, because building
+/// and matching a LINQ expression on every request cost more than the read itself (measured in bench/).
+/// Kept apart so the benchmark runs exactly these.
 /// </summary>
 public static class CredentialLookup
 {
@@ -31,22 +32,26 @@ public static class CredentialLookup
             from membership in db.Memberships.Where(m => m.WorkspaceId == scope!.WorkspaceId && m.UserId == key.UserId).DefaultIfEmpty()
             orderby membership!.Workspace!.Name, membership.Workspace!.Slug
             select new KeyAccessRow(
-                key.Id, key.UserId, key.LastUsedTime,
+                key.Id, key.Name, key.UserId, key.LastUsedTime,
                 membership == null ? null : new ReachableWorkspace(membership.WorkspaceId, membership.Workspace!.Slug, membership.Workspace.Name, membership.Role)));
 
-    private static readonly Func<KeysDataContext, byte[], CancellationToken, Task<LegacyCredential?>> LegacyByHash =
-        EF.CompileAsyncQuery((KeysDataContext db, byte[] hash, CancellationToken _) =>
-            db.LegacyTokens.AsNoTracking()
-                .Where(t => t.TokenHash == hash)
-                .Select(t => new LegacyCredential(t.UserId, t.LastUsedTime))
-                .SingleOrDefault());
+    // The same for the legacy token, whose scope is every workspace of its user.
+    private static readonly Func<KeysDataContext, byte[], IAsyncEnumerable<LegacyAccessRow>> LegacyByHash =
+        EF.CompileAsyncQuery((KeysDataContext db, byte[] hash) =>
+            from token in db.LegacyTokens.AsNoTracking()
+            where token.TokenHash == hash
+            from membership in db.Memberships.Where(m => m.UserId == token.UserId).DefaultIfEmpty()
+            orderby membership!.Workspace!.Name, membership.Workspace!.Slug
+            select new LegacyAccessRow(
+                token.UserId, token.LastUsedTime,
+                membership == null ? null : new ReachableWorkspace(membership.WorkspaceId, membership.Workspace!.Slug, membership.Workspace.Name, membership.Role)));
 
     public static async Task<KeyCredential?> FindKeyAsync(KeysDataContext db, byte[] hash, CancellationToken cancellationToken)
     {
         KeyCredential? found = null;
         await foreach (var row in KeyByHash(db, hash).WithCancellation(cancellationToken))
         {
-            found ??= new KeyCredential(row.Id, row.UserId, row.LastUsedTime, []);
+            found ??= new KeyCredential(row.Id, row.Name, row.UserId, row.LastUsedTime, []);
             if (row.Workspace is not null)
             {
                 found.Reachable.Add(row.Workspace);
@@ -56,8 +61,22 @@ public static class CredentialLookup
         return found;
     }
 
-    private sealed record KeyAccessRow(string Id, string UserId, DateTime? LastUsedTime, ReachableWorkspace? Workspace);
+    public static async Task<LegacyCredential?> FindLegacyTokenAsync(KeysDataContext db, byte[] hash, CancellationToken cancellationToken)
+    {
+        LegacyCredential? found = null;
+        await foreach (var row in LegacyByHash(db, hash).WithCancellation(cancellationToken))
+        {
+            found ??= new LegacyCredential(row.UserId, row.LastUsedTime, []);
+            if (row.Workspace is not null)
+            {
+                found.Reachable.Add(row.Workspace);
+            }
+        }
 
-    public static Task<LegacyCredential?> FindLegacyTokenAsync(KeysDataContext db, byte[] hash, CancellationToken cancellationToken) =>
-        LegacyByHash(db, hash, cancellationToken);
+        return found;
+    }
+
+    private sealed record KeyAccessRow(string Id, string Name, string UserId, DateTime? LastUsedTime, ReachableWorkspace? Workspace);
+
+    private sealed record LegacyAccessRow(string UserId, DateTime? LastUsedTime, ReachableWorkspace? Workspace);
 }

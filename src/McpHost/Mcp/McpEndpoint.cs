@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ModelContextProtocol;
 using Perspective.McpHost.Extensions;
+using Perspective.McpHost.Mcp.Authentication;
 using Perspective.McpHost.Mcp.Tools;
 
 namespace Perspective.McpHost.Mcp;
@@ -24,7 +25,6 @@ public static class McpEndpoint
             .Validate(options => options.MaxRequestBodySize > 0, "Mcp:MaxRequestBodySize must be a positive number of bytes.")
             .ValidateOnStart();
         builder.Services.AddSingleton<McpOrigins>();
-        builder.Services.AddScoped<WorkspaceAccess>();
         builder.Services
             .AddMcpServer(options =>
             {

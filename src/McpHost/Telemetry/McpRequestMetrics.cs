@@ -1,4 +1,4 @@
-using Perspective.Identity.Access;
+using Perspective.McpHost.Mcp;
 using Perspective.Identity.Hosting;
 
 namespace Perspective.McpHost.Telemetry;
@@ -28,5 +28,5 @@ public sealed class McpRequestMetrics(RequestDelegate next, PlatformMetrics metr
     }
 
     private static string CredentialKind(HttpContext context) =>
-        context.User.FindFirst(McpClaims.Credential)?.Value ?? NoCredential;
+        context.User.FindCaller() is { } caller ? McpCaller.Name(caller.Kind) : NoCredential;
 }

@@ -43,7 +43,7 @@ public sealed class ProductionHostTests
         var line = Assert.Single(written);
         var entry = JsonDocument.Parse(line).RootElement;
         Assert.Equal("Warning", entry.GetProperty("LogLevel").GetString());
-        Assert.Equal("Perspective.McpHost.Mcp.McpChallengeHandler", entry.GetProperty("Category").GetString());
+        Assert.Equal("Perspective.McpHost.Mcp.Authentication.McpChallenge", entry.GetProperty("Category").GetString());
         Assert.Contains("unknown_legacy_token", entry.GetProperty("Message").GetString());
         Assert.DoesNotContain(unknown, line);
 

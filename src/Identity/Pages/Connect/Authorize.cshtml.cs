@@ -108,13 +108,13 @@ public sealed class AuthorizeModel(
     {
         var resources = Resources(request);
         var scopes = GrantedScopes(request, resources);
-        var identity = GrantClaims.ForUser(user.Id, authorizationId: "", chosen, scopes, resources);
+        var identity = GrantClaims.ForUser(user.Id, authorizationId: "", scopes, resources);
 
         // One grant per app and user: consenting again updates it (see ConsentedGrants).
         var authorizationId = await grants.SaveAsync(
             (await applications.GetIdAsync(application))!, user.Id, new System.Security.Claims.ClaimsPrincipal(identity), scopes, chosen, HttpContext.RequestAborted);
 
-        identity = GrantClaims.ForUser(user.Id, authorizationId, chosen, scopes, resources);
+        identity = GrantClaims.ForUser(user.Id, authorizationId, scopes, resources);
         return SignIn(new System.Security.Claims.ClaimsPrincipal(identity), Scheme);
     }
 

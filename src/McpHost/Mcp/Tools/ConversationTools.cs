@@ -7,7 +7,7 @@ using Perspective.McpHost.Content;
 namespace Perspective.McpHost.Mcp.Tools;
 
 [McpServerToolType]
-public sealed class ConversationTools(WorkspaceAccess access, WorkspaceContent content)
+public sealed class ConversationTools(WorkspaceContent content)
 {
     private const string ConversationsList = "conversations";
 
@@ -24,7 +24,7 @@ public sealed class ConversationTools(WorkspaceAccess access, WorkspaceContent c
     {
         var size = ToolPaging.PageSize(page_size);
         var after = ToolPaging.Cursor(page_token, ConversationsList);
-        var workspace = await access.RequireAsync(user, workspace_id, cancellationToken);
+        var workspace = user.Caller().Require(workspace_id);
         if (await content.FindPerspectiveAsync(workspace.Id, perspective_id, cancellationToken) is null)
         {
             throw PerspectiveTools.PerspectiveNotFound();
@@ -44,7 +44,7 @@ public sealed class ConversationTools(WorkspaceAccess access, WorkspaceContent c
         [Description("The id of a conversation from conversation_list in that workspace.")] string conversation_id,
         CancellationToken cancellationToken = default)
     {
-        var workspace = await access.RequireAsync(user, workspace_id, cancellationToken);
+        var workspace = user.Caller().Require(workspace_id);
         var conversation = await content.FindConversationAsync(workspace.Id, conversation_id, cancellationToken)
             ?? throw new McpException("No conversation with that id exists in this workspace. Call conversation_list for the conversations you can use.");
         return new ConversationDetail(conversation.Id, conversation.PerspectiveId, workspace.Id.ToString(), conversation.Participant,

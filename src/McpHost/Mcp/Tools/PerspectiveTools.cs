@@ -8,7 +8,7 @@ using Perspective.Identity.Text;
 namespace Perspective.McpHost.Mcp.Tools;
 
 [McpServerToolType]
-public sealed class PerspectiveTools(WorkspaceAccess access, WorkspaceContent content)
+public sealed class PerspectiveTools(WorkspaceContent content)
 {
     private const string PerspectivesList = "perspectives";
 
@@ -24,7 +24,7 @@ public sealed class PerspectiveTools(WorkspaceAccess access, WorkspaceContent co
     {
         var size = ToolPaging.PageSize(page_size);
         var after = ToolPaging.Cursor(page_token, PerspectivesList);
-        var workspace = await access.RequireAsync(user, workspace_id, cancellationToken);
+        var workspace = user.Caller().Require(workspace_id);
 
         var page = await content.ListPerspectivesAsync(workspace.Id, after, size + 1, cancellationToken);
         var next = ToolPaging.NextToken(page, size, PerspectivesList, p => (p.CreateTime, p.Id));
@@ -39,7 +39,7 @@ public sealed class PerspectiveTools(WorkspaceAccess access, WorkspaceContent co
         [Description("The id of a perspective from perspective_list in that workspace.")] string perspective_id,
         CancellationToken cancellationToken = default)
     {
-        var workspace = await access.RequireAsync(user, workspace_id, cancellationToken);
+        var workspace = user.Caller().Require(workspace_id);
         var perspective = await content.FindPerspectiveAsync(workspace.Id, perspective_id, cancellationToken) ?? throw PerspectiveNotFound();
         return PerspectiveDetail.From(perspective, await content.CountConversationsAsync(workspace.Id, perspective.Id, cancellationToken));
     }
@@ -73,7 +73,7 @@ public sealed class PerspectiveTools(WorkspaceAccess access, WorkspaceContent co
             _ => throw new McpException("status must be 'draft' or 'live'."),
         };
 
-        var workspace = await access.RequireAsync(user, workspace_id, cancellationToken);
+        var workspace = user.Caller().Require(workspace_id);
         var perspective = await content.CreatePerspectiveAsync(workspace.Id, title, description, parsedStatus, cancellationToken);
         return PerspectiveDetail.From(perspective, conversationCount: 0);
     }

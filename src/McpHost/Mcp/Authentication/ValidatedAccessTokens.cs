@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace Perspective.Identity.OAuth;
+namespace Perspective.McpHost.Mcp.Authentication;
 
 /// <summary>
 /// Remembers, until it expires, that an access token's bytes passed the cryptographic checks

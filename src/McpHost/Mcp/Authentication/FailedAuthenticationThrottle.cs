@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Perspective.Identity.Access;
 
-namespace Perspective.McpHost.Mcp;
+namespace Perspective.McpHost.Mcp.Authentication;
 
 /// <summary>How many failed MCP authentications one client address may make per window (section <c>Mcp:FailedAuthentication</c>).</summary>
 public sealed class FailedAuthenticationOptions : FailureLimitOptions

@@ -4,19 +4,23 @@ using Perspective.Identity.Access;
 using Perspective.Identity.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace Perspective.Identity.OAuth;
+namespace Perspective.McpHost.Mcp.Authentication;
+
+/// <summary>A user's OAuth grant behind a valid access token: the app's name and the effective workspaces.</summary>
+public sealed record GrantCredential(string AppName, List<ReachableWorkspace> Reachable);
 
 /// <summary>
 /// The per-request database check of an access token whose signature, lifetime and audience were
 /// already validated: its token entry and its authorization (the app's grant) are both still
 /// valid, so a revoked token or a disconnected app is refused at once. In the same single query it
-/// reads the effective workspaces: the workspaces consented in the grant (the same ones the token
-/// names) intersected with the user's memberships now (the rule of <see cref="EffectiveWorkspaces"/>). Compiled once, like the key lookup.
+/// reads the app's name and the effective workspaces: the workspaces consented in the grant
+/// intersected with the user's memberships now (the rule of <see cref="ReachableWorkspace"/>).
+/// Compiled once, like the key lookup.
 /// </summary>
-internal static class GrantLookup
+public static class GrantLookup
 {
     // One row per effective workspace (or one row without a workspace when none is left): the token
-    // joined with its grant, the workspaces consented in that grant, and the user's memberships of them.
+    // joined with its grant and app, the workspaces consented in that grant, and the user's memberships of them.
     // (No collection parameter: EF Core would generate the SQL again on every call.)
     private static readonly Func<IdentityDataContext, string, string, string, IAsyncEnumerable<GrantRow>> UserGrant =
         EF.CompileAsyncQuery((IdentityDataContext db, string tokenId, string authorizationId, string userId) =>
@@ -26,34 +30,28 @@ internal static class GrantLookup
             from consented in db.GrantWorkspaces.Where(g => g.AuthorizationId == authorizationId).DefaultIfEmpty()
             from membership in db.Memberships.Where(m => m.WorkspaceId == consented!.WorkspaceId && m.UserId == userId).DefaultIfEmpty()
             orderby membership!.Workspace!.Name, membership.Workspace!.Slug
-            select new GrantRow(membership == null
-                ? null
-                : new ReachableWorkspace(membership.WorkspaceId, membership.Workspace!.Slug, membership.Workspace.Name, membership.Role)));
+            select new GrantRow(
+                token.Application!.DisplayName,
+                membership == null
+                    ? null
+                    : new ReachableWorkspace(membership.WorkspaceId, membership.Workspace!.Slug, membership.Workspace.Name, membership.Role)));
 
-    // Client-credentials tokens (admin tooling) have no authorization and no user.
-    private static readonly Func<IdentityDataContext, string, Task<bool>> ClientToken =
-        EF.CompileAsyncQuery((IdentityDataContext db, string tokenId) =>
-            db.Set<OpenIddictEntityFrameworkCoreToken>().AsNoTracking()
-                .Any(token => token.Id == tokenId && token.Status == Statuses.Valid && token.Type == TokenTypeIdentifiers.AccessToken && token.Authorization == null));
-
-    /// <summary>The effective workspaces when the user's token and grant are valid; null when either is not.</summary>
-    public static async Task<List<ReachableWorkspace>?> FindUserGrantAsync(
+    /// <summary>The grant when the user's token and grant are valid; null when either is not.</summary>
+    public static async Task<GrantCredential?> FindUserGrantAsync(
         IdentityDataContext db, string tokenId, string authorizationId, string userId, CancellationToken cancellationToken)
     {
-        List<ReachableWorkspace>? reachable = null;
+        GrantCredential? found = null;
         await foreach (var row in UserGrant(db, tokenId, authorizationId, userId).WithCancellation(cancellationToken))
         {
-            reachable ??= [];
+            found ??= new GrantCredential(row.AppName ?? "OAuth app", []);
             if (row.Workspace is not null)
             {
-                reachable.Add(row.Workspace);
+                found.Reachable.Add(row.Workspace);
             }
         }
 
-        return reachable;
+        return found;
     }
 
-    public static Task<bool> IsClientTokenValidAsync(IdentityDataContext db, string tokenId) => ClientToken(db, tokenId);
-
-    private sealed record GrantRow(ReachableWorkspace? Workspace);
+    private sealed record GrantRow(string? AppName, ReachableWorkspace? Workspace);
 }

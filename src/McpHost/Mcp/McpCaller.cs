@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using ModelContextProtocol;
+using Perspective.Identity.Access;
+
+namespace Perspective.McpHost.Mcp;
+
+/// <summary>Which kind of credential authenticated an MCP request.</summary>
+public enum McpCredentialKind
+{
+    McpKey,
+    LegacyToken,
+    OAuth,
+}
+
+/// <summary>
+/// Who calls the MCP endpoint and what they may reach, made once per request by
+/// <see cref="Authentication.McpCredentialHandler"/> from the one database read that found the
+/// credential: the user, the credential (kind, id, display name) and its effective workspaces (the
+/// credential's scope ∩ the user's memberships now). Immutable; tools take it from the request's user
+/// (<see cref="McpCallers.Caller"/>) and never ask the database about access again.
+/// </summary>
+public sealed class McpCaller(
+    string userId, McpCredentialKind kind, string credentialId, string credentialName, IReadOnlyList<ReachableWorkspace> workspaces)
+{
+    /// <summary>One answer for unknown, out-of-scope and left workspaces, so a tool never reveals which it was.</summary>
+    public const string NotAvailable =
+        "That workspace is not available to this connection. Call workspace_list for the workspaces you can use and pass one of their ids as workspace_id.";
+
+    public string UserId { get; } = userId;
+
+    public McpCredentialKind Kind { get; } = kind;
+
+    /// <summary>The key's id, the grant's (authorization's) id, or the user's id for the legacy token.</summary>
+    public string CredentialId { get; } = credentialId;
+
+    /// <summary>What the user calls the credential: the key's name, the app's name, or "Legacy token".</summary>
+    public string CredentialName { get; } = credentialName;
+
+    /// <summary>The effective workspaces, ordered by name then slug.</summary>
+    public IReadOnlyList<ReachableWorkspace> Workspaces { get; } = workspaces;
+
+    /// <summary>The workspace named by a tool argument, when it is one of <see cref="Workspaces"/>; otherwise the tool fails with <see cref="NotAvailable"/>.</summary>
+    public ReachableWorkspace Require(string workspaceId) =>
+        Guid.TryParse(workspaceId, out var id) && Workspaces.FirstOrDefault(w => w.Id == id) is { } workspace
+            ? workspace
+            : throw new McpException(NotAvailable);
+
+    /// <summary>The kind as metrics and logs name it: <c>mcp_key</c>, <c>legacy_token</c> or <c>oauth</c>.</summary>
+    public static string Name(McpCredentialKind kind) => kind switch
+    {
+        McpCredentialKind.McpKey => "mcp_key",
+        McpCredentialKind.LegacyToken => "legacy_token",
+        _ => "oauth",
+    };
+}
+
+/// <summary>The identity an authenticated MCP request carries: its claims, and the <see cref="McpCaller"/> made from them.</summary>
+public sealed class McpCallerIdentity(McpCaller caller, IEnumerable<Claim> claims, string authenticationType)
+    : ClaimsIdentity(claims.Prepend(new Claim(ClaimTypes.NameIdentifier, caller.UserId)), authenticationType)
+{
+    public McpCaller Caller { get; } = caller;
+}
+
+public static class McpCallers
+{
+    /// <summary>The caller of an authenticated MCP request (tools run only after authentication succeeded).</summary>
+    public static McpCaller Caller(this ClaimsPrincipal user) =>
+        user.Identities.OfType<McpCallerIdentity>().FirstOrDefault()?.Caller
+        ?? throw new InvalidOperationException("This request was not authenticated by the MCP endpoint.");
+
+    /// <summary>The caller, or null for a request the MCP endpoint did not authenticate.</summary>
+    public static McpCaller? FindCaller(this ClaimsPrincipal user) => user.Identities.OfType<McpCallerIdentity>().FirstOrDefault()?.Caller;
+}
