@@ -49,8 +49,8 @@ internal static class BenchHost
                 workspaces.Add(workspace);
             }
 
-            var caller = new McpCaller(demoUserId, McpCredentialKind.McpKey, "bench", "Benchmark baseline", workspaces);
-            context.User = new ClaimsPrincipal(new McpCallerIdentity(caller, [], "bench"));
+            var caller = new McpCaller(demoUserId, McpCredentialKind.McpKey, "bench", "Benchmark baseline", workspaces, McpCaller.AllTools);
+            context.User = new ClaimsPrincipal(new McpCallerIdentity(caller, "bench"));
             await next(context);
         }));
         app.MapPlatformModules();

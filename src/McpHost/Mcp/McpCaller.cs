@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using ModelContextProtocol;
 using Perspective.Identity.Access;
+using Perspective.Identity.OAuth;
 
 namespace Perspective.McpHost.Mcp;
 
@@ -20,8 +21,16 @@ public enum McpCredentialKind
 /// (<see cref="McpCallers.Caller"/>) and never ask the database about access again.
 /// </summary>
 public sealed class McpCaller(
-    string userId, McpCredentialKind kind, string credentialId, string credentialName, IReadOnlyList<ReachableWorkspace> workspaces)
+    string userId,
+    McpCredentialKind kind,
+    string credentialId,
+    string credentialName,
+    IReadOnlyList<ReachableWorkspace> workspaces,
+    IReadOnlyList<string> scopes)
 {
+    /// <summary>What an MCP key or the legacy token may do: every tool.</summary>
+    public static readonly IReadOnlyList<string> AllTools = [OAuthScopes.Mcp];
+
     /// <summary>One answer for unknown, out-of-scope and left workspaces, so a tool never reveals which it was.</summary>
     public const string NotAvailable =
         "That workspace is not available to this connection. Call workspace_list for the workspaces you can use and pass one of their ids as workspace_id.";
@@ -39,6 +48,12 @@ public sealed class McpCaller(
     /// <summary>The effective workspaces, ordered by name then slug.</summary>
     public IReadOnlyList<ReachableWorkspace> Workspaces { get; } = workspaces;
 
+    /// <summary>What the credential may do, as OAuth scopes: an app's granted scopes; <see cref="AllTools"/> for keys.</summary>
+    public IReadOnlyList<string> Scopes { get; } = scopes;
+
+    /// <summary>True when the credential may call the MCP endpoint's tools at all.</summary>
+    public bool MayUseTools => Scopes.Contains(OAuthScopes.Mcp);
+
     /// <summary>The workspace named by a tool argument, when it is one of <see cref="Workspaces"/>; otherwise the tool fails with <see cref="NotAvailable"/>.</summary>
     public ReachableWorkspace Require(string workspaceId) =>
         Guid.TryParse(workspaceId, out var id) && Workspaces.FirstOrDefault(w => w.Id == id) is { } workspace
@@ -54,9 +69,9 @@ public sealed class McpCaller(
     };
 }
 
-/// <summary>The identity an authenticated MCP request carries: its claims, and the <see cref="McpCaller"/> made from them.</summary>
-public sealed class McpCallerIdentity(McpCaller caller, IEnumerable<Claim> claims, string authenticationType)
-    : ClaimsIdentity(claims.Prepend(new Claim(ClaimTypes.NameIdentifier, caller.UserId)), authenticationType)
+/// <summary>The identity an authenticated MCP request carries: the user's id as a claim, and the <see cref="McpCaller"/>.</summary>
+public sealed class McpCallerIdentity(McpCaller caller, string authenticationType)
+    : ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, caller.UserId)], authenticationType)
 {
     public McpCaller Caller { get; } = caller;
 }

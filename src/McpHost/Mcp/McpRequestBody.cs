@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Server;
@@ -20,7 +21,7 @@ public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOp
         MemoryStream body;
         try
         {
-            body = await ReadAtMostAsync(context.Request.Body, limit + 1, context.RequestAborted);
+            body = await ReadAtMostAsync(context.Request.Body, context.Request.ContentLength, limit + 1, context.RequestAborted);
         }
         catch (IOException e)
         {
@@ -119,20 +120,31 @@ public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOp
         return found;
     }
 
-    /// <summary>The body's first <paramref name="maximum"/> bytes, positioned at the start.</summary>
-    private static async Task<MemoryStream> ReadAtMostAsync(Stream body, int maximum, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body's first <paramref name="maximum"/> bytes, positioned at the start. On the hot path a
+    /// request announces its length, so the buffer is allocated once at that size (never beyond the
+    /// limit: the announcement is not trusted) and the reads go through a pooled chunk.
+    /// </summary>
+    private static async Task<MemoryStream> ReadAtMostAsync(Stream body, long? announcedLength, int maximum, CancellationToken cancellationToken)
     {
-        var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        while (buffer.Length < maximum)
+        var buffer = new MemoryStream(announcedLength is > 0 && announcedLength < maximum ? (int)announcedLength.Value : 1024);
+        var chunk = ArrayPool<byte>.Shared.Rent(4096);
+        try
         {
-            var read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, maximum - buffer.Length)), cancellationToken);
-            if (read == 0)
+            while (buffer.Length < maximum)
             {
-                break;
-            }
+                var read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, maximum - buffer.Length)), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         buffer.Position = 0;

@@ -1,4 +1,3 @@
-using OpenIddict.Abstractions;
 using Perspective.Identity.Access;
 using Perspective.Identity.OAuth;
 
@@ -27,8 +26,7 @@ public static class McpAuthentication
             .AddPolicy(Policy, policy => policy
                 .AddAuthenticationSchemes(McpCredentialHandler.SchemeName)
                 .RequireAuthenticatedUser()
-                .RequireAssertion(context => context.User.FindCaller() is { } caller &&
-                                             (caller.Kind != McpCredentialKind.OAuth || context.User.HasScope(OAuthScopes.Mcp))));
+                .RequireAssertion(context => context.User.FindCaller()?.MayUseTools == true));
         return builder;
     }
 }

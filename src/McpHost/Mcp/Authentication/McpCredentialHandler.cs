@@ -88,7 +88,7 @@ public sealed class McpCredentialHandler(
         }
 
         lastUsed.Record(new UsedCredential(IsLegacyToken: false, key.Id), key.LastUsedTime);
-        return Success(new McpCaller(key.UserId, McpCredentialKind.McpKey, key.Id, key.Name, key.Reachable), []);
+        return Success(new McpCaller(key.UserId, McpCredentialKind.McpKey, key.Id, key.Name, key.Reachable, McpCaller.AllTools));
     }
 
     private async Task<AuthenticateResult> AuthenticateLegacyTokenAsync(byte[] hash)
@@ -101,36 +101,33 @@ public sealed class McpCredentialHandler(
         }
 
         lastUsed.Record(new UsedCredential(IsLegacyToken: true, legacy.UserId), legacy.LastUsedTime);
-        return Success(new McpCaller(legacy.UserId, McpCredentialKind.LegacyToken, legacy.UserId, LegacyTokenName, legacy.Reachable), []);
+        return Success(new McpCaller(legacy.UserId, McpCredentialKind.LegacyToken, legacy.UserId, LegacyTokenName, legacy.Reachable, McpCaller.AllTools));
     }
 
     private async Task<AuthenticateResult> AuthenticateAccessTokenAsync(string token)
     {
-        if (!validatedTokens.TryGet(token, out var claims))
+        if (!validatedTokens.TryGet(token, out var validated))
         {
-            var validated = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-            if (!validated.Succeeded || validated.Principal is null)
+            var result = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+            if (!result.Succeeded || result.Principal is null)
             {
                 return CredentialFailure.Fail(CredentialFailure.InvalidAccessToken, "The access token is invalid, expired or revoked.");
             }
 
-            claims = validated.Principal.Claims.ToList();
-            if (validated.Principal.GetExpirationDate() is { } expires)
+            validated = ValidatedAccessToken.From(result.Principal);
+            if (result.Principal.GetExpirationDate() is { } expires)
             {
-                validatedTokens.Remember(token, claims, expires);
+                validatedTokens.Remember(token, validated, expires);
             }
         }
 
-        var presented = new ClaimsPrincipal(new ClaimsIdentity(claims));
-        if (!presented.HasAudience(Options.Audience))
+        if (!validated.Audiences.Contains(Options.Audience))
         {
             return CredentialFailure.Fail(CredentialFailure.WrongAudience, "The access token was issued for another resource.");
         }
 
         // Only a user's grant reaches workspaces: a client-credentials token (admin tooling) has no user.
-        var (tokenId, authorizationId, userId) =
-            (presented.GetTokenId(), presented.GetAuthorizationId(), presented.GetClaim(OpenIddictConstants.Claims.Subject));
-        if (tokenId is null || authorizationId is null || userId is null)
+        if (validated is not { TokenId: { } tokenId, AuthorizationId: { } authorizationId, UserId: { } userId })
         {
             return CredentialFailure.Fail(CredentialFailure.InvalidAccessToken, "The access token is not a user's grant.");
         }
@@ -139,9 +136,9 @@ public sealed class McpCredentialHandler(
         var grant = await GrantLookup.FindUserGrantAsync(db, tokenId, authorizationId, userId, Context.RequestAborted);
         return grant is null
             ? CredentialFailure.Fail(CredentialFailure.RevokedAccessToken, "The access token was revoked or its app was disconnected.")
-            : Success(new McpCaller(userId, McpCredentialKind.OAuth, authorizationId, grant.AppName, grant.Reachable), claims);
+            : Success(new McpCaller(userId, McpCredentialKind.OAuth, authorizationId, grant.AppName, grant.Reachable, validated.Scopes));
     }
 
-    private AuthenticateResult Success(McpCaller caller, IEnumerable<Claim> claims) =>
-        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new McpCallerIdentity(caller, claims, Scheme.Name)), Scheme.Name));
+    private AuthenticateResult Success(McpCaller caller) =>
+        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new McpCallerIdentity(caller, Scheme.Name)), Scheme.Name));
 }
