@@ -16,8 +16,6 @@ using Perspective.Identity.Access;
 using Perspective.Identity.Accounts;
 using Perspective.Identity.ConnectedApps;
 using OpenIddict.Abstractions;
-using Perspective.Identity.Grpc;
-using Perspective.Identity.Hosting;
 using Perspective.Identity.KeyProtection;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Pages;
@@ -25,6 +23,10 @@ using Perspective.Identity.Seeding;
 using Perspective.Identity.Storage;
 using Perspective.Identity.Storage.Postgres;
 using Perspective.Identity.Workspaces;
+using Perspective.Platform.Grpc;
+using Perspective.Platform.Hosting;
+using Perspective.Platform.Http;
+using Perspective.Platform.Storage;
 
 namespace Perspective.Identity;
 

@@ -5,13 +5,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Perspective.Identity;
-using Perspective.Identity.Storage;
 using Perspective.Keys.Authentication;
 using Perspective.Keys.Management;
 using Perspective.Keys.Seeding;
 using Perspective.Keys.Storage;
 using Perspective.Keys.Storage.Postgres;
 using Perspective.Keys.Usage;
+using Perspective.Platform.Storage;
 
 namespace Perspective.Keys;
 

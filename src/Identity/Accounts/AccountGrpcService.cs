@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Perspective.Accounts.V1;
 using Perspective.Identity.Grpc;
 using Perspective.Identity.Workspaces;
+using Perspective.Platform.Grpc;
 
 namespace Perspective.Identity.Accounts;
 

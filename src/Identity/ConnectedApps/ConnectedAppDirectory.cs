@@ -5,6 +5,7 @@ using OpenIddict.EntityFrameworkCore.Models;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Storage;
 using Perspective.Identity.Workspaces;
+using Perspective.Platform.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Perspective.Identity.ConnectedApps;

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Perspective.Connectedapps.V1;
 using Perspective.Identity.Grpc;
 using Perspective.Identity.OAuth;
+using Perspective.Platform.Grpc;
 
 namespace Perspective.Identity.ConnectedApps;
 

@@ -1,4 +1,5 @@
-using Perspective.Identity.Hosting;
+using Perspective.Platform.Hosting;
+
 
 namespace Perspective.Identity.KeyProtection;
 

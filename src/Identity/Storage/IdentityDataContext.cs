@@ -5,6 +5,7 @@ using OpenIddict.EntityFrameworkCore.Models;
 using Perspective.Identity.Accounts;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Workspaces;
+using Perspective.Platform.Storage;
 
 namespace Perspective.Identity.Storage;
 

@@ -6,6 +6,7 @@ using Perspective.Identity.Access;
 using Perspective.Keys.Storage;
 using Perspective.Keys.Tokens;
 using Perspective.Keys.Usage;
+using Perspective.Platform.Http;
 
 namespace Perspective.Keys.Authentication;
 

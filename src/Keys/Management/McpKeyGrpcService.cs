@@ -2,9 +2,10 @@ using System.Diagnostics.CodeAnalysis;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Configuration;
-using Perspective.Identity;
 using Perspective.Identity.Grpc;
 using Perspective.Keys.V1;
+using Perspective.Platform.Grpc;
+using Perspective.Platform.Hosting;
 
 namespace Perspective.Keys.Management;
 

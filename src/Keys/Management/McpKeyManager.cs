@@ -1,11 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Perspective.Identity.Storage;
 using Perspective.Identity.Workspaces;
 using Perspective.Keys.Storage;
 using Perspective.Keys.Tokens;
 using Perspective.Keys.Usage;
-using Perspective.Identity.Text;
+using Perspective.Platform.Storage;
+using Perspective.Platform.Text;
 
 namespace Perspective.Keys.Management;
 

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Perspective.Identity.Accounts;
-using Perspective.Identity.Storage;
 using Perspective.Identity.Workspaces;
+using Perspective.Platform.Storage;
 
 namespace Perspective.Keys.Storage;
 

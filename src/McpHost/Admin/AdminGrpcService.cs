@@ -2,15 +2,14 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Identity;
 using Perspective.Admin.V1;
-using Perspective.Identity.Access;
 using Perspective.Identity.Accounts;
 using Perspective.Identity.ConnectedApps;
-using Perspective.Identity.Grpc;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Workspaces;
 using Perspective.Keys.Management;
+using Perspective.Platform.Grpc;
+using Perspective.Platform.Text;
 using MembershipRole = Perspective.Identity.Workspaces.MembershipRole;
-using Perspective.Identity.Text;
 
 namespace Perspective.McpHost.Admin;
 

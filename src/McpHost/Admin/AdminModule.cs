@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using Perspective.Identity.OAuth;
-using Perspective.Identity.Storage;
 using Perspective.McpHost.Admin.Postgres;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Admin;
 

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Perspective.Identity.Storage;
 using Perspective.McpHost.Content.Postgres;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Content;
 

@@ -6,6 +6,8 @@ using ModelContextProtocol.Server;
 using Perspective.Identity.Grpc;
 using Perspective.Identity.Storage;
 using Perspective.McpHost.Mcp;
+using Perspective.Platform.Grpc;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Extensions;
 

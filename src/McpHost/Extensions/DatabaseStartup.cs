@@ -1,10 +1,10 @@
 using Perspective.Identity;
 using Perspective.Identity.Seeding;
-using Perspective.Identity.Storage;
 using Perspective.Keys;
 using Perspective.Keys.Seeding;
 using Perspective.McpHost.Admin;
 using Perspective.McpHost.Content;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Extensions;
 

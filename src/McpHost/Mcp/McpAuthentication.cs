@@ -3,6 +3,7 @@ using OpenIddict.Abstractions;
 using Perspective.Identity.Access;
 using Perspective.Identity.OAuth;
 using Perspective.Keys.Authentication;
+using Perspective.Platform.Http;
 
 namespace Perspective.McpHost.Mcp;
 

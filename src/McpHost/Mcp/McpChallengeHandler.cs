@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Perspective.Identity;
 using Perspective.Identity.Access;
-using Perspective.Identity.Hosting;
 using Perspective.Identity.OAuth;
+using Perspective.Platform.Hosting;
+using Perspective.Platform.Http;
 
 namespace Perspective.McpHost.Mcp;
 

@@ -1,6 +1,6 @@
 using ModelContextProtocol;
-using Perspective.Identity.Grpc;
 using Perspective.McpHost.Content;
+using Perspective.Platform.Grpc;
 
 namespace Perspective.McpHost.Mcp;
 

@@ -1,5 +1,5 @@
 using Perspective.Identity.Access;
-using Perspective.Identity.Hosting;
+using Perspective.Platform.Hosting;
 
 namespace Perspective.McpHost.Telemetry;
 

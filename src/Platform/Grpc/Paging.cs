@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 
-namespace Perspective.Identity.Grpc;
+namespace Perspective.Platform.Grpc;
 
 /// <summary>
 /// Page sizes and opaque page tokens for every <c>List</c> RPC (AIP-158). A token is the
