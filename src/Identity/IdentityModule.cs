@@ -45,10 +45,10 @@ public static class IdentityModule
     {
         // First: a host that cannot encrypt the keys it stores refuses to start before it creates anything.
         var keyEncryption = builder.AddKeyEncryption();
-        builder.Services.AddSingleton(PlatformDatabaseSettings.From(builder.Configuration, builder.Environment));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<PlatformMetrics>();
-        builder.AddPlatformDbContext<IdentityDataContext, PostgresIdentityDataContext>(IdentityDataContext.MigrationsHistoryTable);
+        builder.AddPlatformDbContext<IdentityDataContext, PostgresIdentityDataContext>(
+            IdentityDataContext.MigrationsHistoryTable, IdentityDataContext.MigrationOrder);
 
         builder.Services
             .AddIdentity<PlatformUser, IdentityRole>(options =>
@@ -134,16 +134,6 @@ public static class IdentityModule
             .EnableGrpcWeb()
             .RequireAuthorization(PlatformPolicies.SignedInUser);
         return endpoints;
-    }
-
-    /// <summary>Applies the Identity module's migrations; they create the tables every other module refers to.</summary>
-    public static async Task MigrateIdentityDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
-    {
-        await using var scope = services.CreateAsyncScope();
-        SqliteFilePermissions.RestrictToOwner(scope.ServiceProvider.GetRequiredService<PlatformDatabaseSettings>());
-        var db = scope.ServiceProvider.GetRequiredService<IdentityDataContext>();
-        await db.Database.MigrateAsync(cancellationToken);
-        await PlatformDatabase.PrepareAsync(db, cancellationToken);
     }
 
     /// <summary>

@@ -25,6 +25,9 @@ public class IdentityDataContext : IdentityDbContext<PlatformUser>, IDataProtect
 
     public const string MigrationsHistoryTable = "__IdentityMigrationsHistory";
 
+    /// <summary>First: every other module's tables refer to its users and workspaces.</summary>
+    public const int MigrationOrder = 0;
+
     public DbSet<Workspace> Workspaces => Set<Workspace>();
 
     public DbSet<Membership> Memberships => Set<Membership>();
@@ -40,8 +43,7 @@ public class IdentityDataContext : IdentityDbContext<PlatformUser>, IDataProtect
     /// <summary>The unique index that keeps one live grant per (app, user): see <see cref="OAuth.ConsentedGrants"/>.</summary>
     public const string OneGrantPerClientIndex = "IX_OpenIddictAuthorizations_OneGrantPerClient";
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configuration) =>
-        configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration) => configuration.UsePlatformConventions();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

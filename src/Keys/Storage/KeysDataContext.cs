@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Perspective.Identity.Accounts;
+using Perspective.Identity.Storage;
 using Perspective.Identity.Workspaces;
 using Perspective.Platform.Storage;
 
@@ -10,7 +11,7 @@ namespace Perspective.Keys.Storage;
 /// are mapped here only so keys can reference them (and vanish with them) and so a key's effective
 /// workspaces are read in the same query as the key, never migrated here.
 /// </summary>
-public class KeysDataContext : DbContext
+public class KeysDataContext : ModuleDbContext
 {
     public KeysDataContext(DbContextOptions<KeysDataContext> options)
         : base(options)
@@ -25,6 +26,9 @@ public class KeysDataContext : DbContext
 
     public const string MigrationsHistoryTable = "__KeysMigrationsHistory";
 
+    /// <summary>After Identity's, whose users and workspaces keys refer to.</summary>
+    public const int MigrationOrder = IdentityDataContext.MigrationOrder + 1;
+
     public DbSet<McpKey> McpKeys => Set<McpKey>();
 
     public DbSet<McpKeyWorkspace> McpKeyWorkspaces => Set<McpKeyWorkspace>();
@@ -34,9 +38,6 @@ public class KeysDataContext : DbContext
     public DbSet<Workspace> Workspaces => Set<Workspace>();
 
     public DbSet<Membership> Memberships => Set<Membership>();
-
-    protected override void ConfigureConventions(ModelConfigurationBuilder configuration) =>
-        configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
