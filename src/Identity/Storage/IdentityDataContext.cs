@@ -55,24 +55,7 @@ public class IdentityDataContext : IdentityDbContext<PlatformUser>, IDataProtect
             user.Property(u => u.DisplayName).HasMaxLength(PlatformUser.DisplayNameMaxLength);
         });
 
-        builder.Entity<Workspace>(workspace =>
-        {
-            workspace.ToTable("Workspaces");
-            workspace.HasKey(w => w.Id);
-            workspace.Property(w => w.Slug).HasMaxLength(Workspace.SlugMaxLength);
-            workspace.Property(w => w.Name).HasMaxLength(Workspace.NameMaxLength);
-            workspace.HasIndex(w => w.Slug).IsUnique();
-        });
-
-        builder.Entity<Membership>(membership =>
-        {
-            membership.ToTable("Memberships");
-            membership.HasKey(m => new { m.WorkspaceId, m.UserId });
-            membership.HasIndex(m => m.UserId);
-            membership.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
-            membership.HasOne(m => m.Workspace).WithMany(w => w.Memberships).HasForeignKey(m => m.WorkspaceId);
-            membership.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserId);
-        });
+        builder.MapWorkspaceTables(migratedHere: true);
 
         builder.Entity<OAuthServerKey>(key =>
         {

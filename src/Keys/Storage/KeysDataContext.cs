@@ -8,8 +8,9 @@ namespace Perspective.Keys.Storage;
 
 /// <summary>
 /// The Keys module's tables. Users, workspaces and memberships belong to the Identity module: they
-/// are mapped here only so keys can reference them (and vanish with them) and so a key's effective
-/// workspaces are read in the same query as the key, never migrated here.
+/// are mapped here (workspaces and memberships with Identity's own <see cref="WorkspaceTables"/>) only
+/// so keys can reference them (and vanish with them) and so a key's effective workspaces are read in
+/// the same query as the key, never migrated here.
 /// </summary>
 public class KeysDataContext : ModuleDbContext
 {
@@ -42,19 +43,7 @@ public class KeysDataContext : ModuleDbContext
     protected override void OnModelCreating(ModelBuilder builder)
     {
         builder.Entity<PlatformUser>(user => user.ToTable("AspNetUsers", table => table.ExcludeFromMigrations()));
-        builder.Entity<Workspace>(workspace =>
-        {
-            workspace.ToTable("Workspaces", table => table.ExcludeFromMigrations());
-            workspace.Ignore(w => w.Memberships);
-        });
-        builder.Entity<Membership>(membership =>
-        {
-            membership.ToTable("Memberships", table => table.ExcludeFromMigrations());
-            membership.HasKey(m => new { m.WorkspaceId, m.UserId });
-            membership.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
-            membership.HasOne(m => m.Workspace).WithMany().HasForeignKey(m => m.WorkspaceId);
-            membership.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserId);
-        });
+        builder.MapWorkspaceTables(migratedHere: false);
 
         builder.Entity<McpKey>(key =>
         {

@@ -7,7 +7,8 @@ namespace Perspective.McpHost.Content;
 
 /// <summary>
 /// Workspace content the MCP tools expose. Workspaces belong to the Identity module: mapped here
-/// only so content references them (and goes with them), never migrated here.
+/// with Identity's own <see cref="WorkspaceTables"/> only so content references them (and goes with
+/// them), never migrated here.
 /// </summary>
 public class ContentDataContext : ModuleDbContext
 {
@@ -33,11 +34,7 @@ public class ContentDataContext : ModuleDbContext
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
-        builder.Entity<Workspace>(workspace =>
-        {
-            workspace.ToTable("Workspaces", table => table.ExcludeFromMigrations());
-            workspace.Ignore(w => w.Memberships);
-        });
+        builder.MapWorkspaceTables(migratedHere: false, withMemberships: false);
 
         builder.Entity<PerspectiveAgent>(perspective =>
         {
