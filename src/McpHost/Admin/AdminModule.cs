@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using Perspective.Identity.OAuth;
 using Perspective.McpHost.Admin.Postgres;

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Perspective.McpHost.Content.Postgres;
 using Perspective.Platform.Storage;
 

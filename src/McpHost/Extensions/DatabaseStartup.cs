@@ -1,6 +1,5 @@
 using Perspective.Identity;
 using Perspective.Identity.Seeding;
-using Perspective.Keys;
 using Perspective.Keys.Seeding;
 using Perspective.McpHost.Admin;
 using Perspective.McpHost.Content;
