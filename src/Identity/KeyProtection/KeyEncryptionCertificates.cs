@@ -1,6 +1,5 @@
 using Perspective.Platform.Hosting;
 
-
 namespace Perspective.Identity.KeyProtection;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using Perspective.Platform.Hosting;
 
-
 namespace Perspective.McpHost.Deployment;
 
 /// <summary>
