@@ -9,6 +9,7 @@ using Perspective.Identity.Storage;
 using Perspective.Keys.Authentication;
 using Perspective.Keys.Storage;
 using Perspective.Keys.Tokens;
+using Perspective.Platform.Storage;
 
 namespace Perspective.Bench;
 

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -16,8 +15,6 @@ using Perspective.Identity.Access;
 using Perspective.Identity.Accounts;
 using Perspective.Identity.ConnectedApps;
 using OpenIddict.Abstractions;
-using Perspective.Identity.Grpc;
-using Perspective.Identity.Hosting;
 using Perspective.Identity.KeyProtection;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Pages;
@@ -25,6 +22,10 @@ using Perspective.Identity.Seeding;
 using Perspective.Identity.Storage;
 using Perspective.Identity.Storage.Postgres;
 using Perspective.Identity.Workspaces;
+using Perspective.Platform.Grpc;
+using Perspective.Platform.Hosting;
+using Perspective.Platform.Http;
+using Perspective.Platform.Storage;
 
 namespace Perspective.Identity;
 
@@ -43,10 +44,10 @@ public static class IdentityModule
     {
         // First: a host that cannot encrypt the keys it stores refuses to start before it creates anything.
         var keyEncryption = builder.AddKeyEncryption();
-        builder.Services.AddSingleton(PlatformDatabaseSettings.From(builder.Configuration, builder.Environment));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<PlatformMetrics>();
-        builder.AddPlatformDbContext<IdentityDataContext, PostgresIdentityDataContext>(IdentityDataContext.MigrationsHistoryTable);
+        builder.AddPlatformDbContext<IdentityDataContext, PostgresIdentityDataContext>(
+            IdentityDataContext.MigrationsHistoryTable, IdentityDataContext.MigrationOrder);
 
         builder.Services
             .AddIdentity<PlatformUser, IdentityRole>(options =>
@@ -130,16 +131,6 @@ public static class IdentityModule
             .EnableGrpcWeb()
             .RequireAuthorization(PlatformPolicies.SignedInUser);
         return endpoints;
-    }
-
-    /// <summary>Applies the Identity module's migrations; they create the tables every other module refers to.</summary>
-    public static async Task MigrateIdentityDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
-    {
-        await using var scope = services.CreateAsyncScope();
-        SqliteFilePermissions.RestrictToOwner(scope.ServiceProvider.GetRequiredService<PlatformDatabaseSettings>());
-        var db = scope.ServiceProvider.GetRequiredService<IdentityDataContext>();
-        await db.Database.MigrateAsync(cancellationToken);
-        await PlatformDatabase.PrepareAsync(db, cancellationToken);
     }
 
     /// <summary>

@@ -1,15 +1,14 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Perspective.Identity;
-using Perspective.Identity.Storage;
 using Perspective.Keys.Management;
 using Perspective.Keys.Seeding;
 using Perspective.Keys.Storage;
 using Perspective.Keys.Storage.Postgres;
 using Perspective.Keys.Usage;
+using Perspective.Platform.Storage;
 
 namespace Perspective.Keys;
 
@@ -18,7 +17,7 @@ public static class KeysModule
 {
     public static IHostApplicationBuilder AddKeysModule(this IHostApplicationBuilder builder)
     {
-        builder.AddPlatformDbContext<KeysDataContext, PostgresKeysDataContext>(KeysDataContext.MigrationsHistoryTable);
+        builder.AddPlatformDbContext<KeysDataContext, PostgresKeysDataContext>(KeysDataContext.MigrationsHistoryTable, KeysDataContext.MigrationOrder);
         builder.Services.AddOptions<McpKeyOptions>()
             .Bind(builder.Configuration.GetSection("Keys"))
             .Validate(options => options.MaxKeysPerUser > 0, "Keys:MaxKeysPerUser must be a positive number.")
@@ -37,12 +36,5 @@ public static class KeysModule
             .EnableGrpcWeb()
             .RequireAuthorization(PlatformPolicies.SignedInUser);
         return endpoints;
-    }
-
-    /// <summary>Applies the Keys module's migrations; run after Identity's, whose tables keys refer to.</summary>
-    public static async Task MigrateKeysDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
-    {
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<KeysDataContext>().Database.MigrateAsync(cancellationToken);
     }
 }

@@ -1,6 +1,6 @@
-using Perspective.Identity.Hosting;
 using Perspective.McpHost.Deployment;
 using Perspective.McpHost.Extensions;
+using Perspective.Platform.Hosting;
 
 try
 {

@@ -1,5 +1,5 @@
 using System.Net;
-using Perspective.Identity.Access;
+using Perspective.Platform.Http;
 
 namespace Perspective.Identity.Tests;
 

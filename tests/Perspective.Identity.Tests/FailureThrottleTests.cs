@@ -1,4 +1,4 @@
-using Perspective.Identity.Access;
+using Perspective.Platform.Http;
 
 namespace Perspective.Identity.Tests;
 

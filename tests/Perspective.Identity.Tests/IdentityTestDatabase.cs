@@ -7,6 +7,7 @@ using Perspective.Identity.Seeding;
 using Perspective.Identity.Storage;
 using Perspective.Identity.Storage.Postgres;
 using Perspective.Identity.Workspaces;
+using Perspective.Platform.Storage;
 using Perspective.Tests.Shared;
 
 namespace Perspective.Identity.Tests;

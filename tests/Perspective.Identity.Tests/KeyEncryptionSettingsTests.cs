@@ -4,8 +4,8 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
-using Perspective.Identity.Hosting;
 using Perspective.Identity.KeyProtection;
+using Perspective.Platform.Hosting;
 using Perspective.Tests.Shared;
 
 namespace Perspective.Identity.Tests;

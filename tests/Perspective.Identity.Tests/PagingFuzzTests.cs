@@ -1,7 +1,7 @@
 using System.Text;
 using CsCheck;
 using Grpc.Core;
-using Perspective.Identity.Grpc;
+using Perspective.Platform.Grpc;
 
 namespace Perspective.Identity.Tests;
 

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Perspective.Identity.Grpc;
+using Perspective.Platform.Grpc;
 
 namespace Perspective.Identity.Tests;
 

@@ -10,12 +10,12 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Perspective.Accounts.V1;
 using Perspective.Identity.Seeding;
-using Perspective.Identity.Storage;
 using Perspective.Keys.Storage;
 using Perspective.Keys.Storage.Postgres;
 using Perspective.Keys.V1;
 using Perspective.McpHost.Content;
 using Perspective.McpHost.Content.Postgres;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Tests;
 

@@ -6,6 +6,7 @@ using Perspective.Identity.Storage;
 using Perspective.Keys.Storage;
 using Perspective.McpHost.Admin;
 using Perspective.McpHost.Content;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Tests;
 

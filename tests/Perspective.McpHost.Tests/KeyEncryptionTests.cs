@@ -6,10 +6,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Perspective.Accounts.V1;
 using Perspective.Identity;
-using Perspective.Identity.Hosting;
 using Perspective.Identity.KeyProtection;
 using Perspective.Identity.Seeding;
 using Perspective.Identity.Storage;
+using Perspective.Platform.Hosting;
+using Perspective.Platform.Storage;
 using Perspective.Tests.Shared;
 
 namespace Perspective.McpHost.Tests;

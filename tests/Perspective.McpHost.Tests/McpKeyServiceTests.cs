@@ -14,6 +14,7 @@ using Perspective.Identity.Workspaces;
 using Perspective.Keys.Storage;
 using Perspective.Keys.Tokens;
 using Perspective.Keys.V1;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Tests;
 

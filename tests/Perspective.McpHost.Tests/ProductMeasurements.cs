@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Perspective.Identity.Hosting;
+using Perspective.Platform.Hosting;
 
 namespace Perspective.McpHost.Tests;
 

@@ -96,8 +96,24 @@ public sealed class TelemetryTests(PlatformFactory factory) : IClassFixture<Plat
         var (token, _) = await traced.CreateDemoKeyAsync("Traced", "acme-research");
 
         Assert.Equal(HttpStatusCode.OK, await McpTestClient.StatusAsync(traced, $"Bearer {token}"));
-        traced.Services.GetRequiredService<MeterProvider>().ForceFlush();
-        traced.Services.GetRequiredService<TracerProvider>().ForceFlush();
+
+        // The server's span and duration are recorded when the request ends on the server, which
+        // may be just after the client has read the response: flush until they are in (bounded).
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            traced.Services.GetRequiredService<MeterProvider>().ForceFlush();
+            traced.Services.GetRequiredService<TracerProvider>().ForceFlush();
+            lock (activities)
+            {
+                if (metrics.Any(m => m.Name == "http.server.request.duration") &&
+                    activities.Any(a => a.Kind == ActivityKind.Server && a.GetTagItem("url.path") as string == "/mcp"))
+                {
+                    break;
+                }
+            }
+
+            await Task.Delay(100);
+        }
 
         Assert.Contains(metrics, m => m.Name == "perspective.mcp.requests");
         Assert.Contains(metrics, m => m.Name == "http.server.request.duration");

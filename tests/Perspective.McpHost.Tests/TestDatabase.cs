@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Perspective.Identity.Storage;
+using Perspective.Platform.Storage;
 using Perspective.Tests.Shared;
 
 namespace Perspective.McpHost.Tests;

@@ -1,5 +1,5 @@
 using Npgsql;
-using Perspective.Identity.Storage;
+using Perspective.Platform.Storage;
 
 namespace Perspective.Tests.Shared;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Perspective.Accounts.V1;
 using Perspective.Identity.Grpc;
 using Perspective.Identity.Workspaces;
+using Perspective.Platform.Grpc;
 
 namespace Perspective.Identity.Accounts;
 
@@ -11,8 +12,10 @@ internal sealed class AccountGrpcService(UserManager<PlatformUser> users, Worksp
     : AccountService.AccountServiceBase
 {
     private const string WorkspacesList = "workspaces";
-    private const int DefaultPageSize = 50;
-    private const int MaxPageSize = 100;
+
+    // Ordered by name, then slug (unique).
+    private static readonly PageTokenFormat<WorkspaceCursor> ByNameAndSlug = new(
+        2, cursor => [cursor.Name, cursor.Slug], position => new WorkspaceCursor(position[0], position[1]));
 
     public override async Task<GetCurrentUserResponse> GetCurrentUser(GetCurrentUserRequest request, ServerCallContext context)
     {
@@ -25,21 +28,12 @@ internal sealed class AccountGrpcService(UserManager<PlatformUser> users, Worksp
 
     public override async Task<ListMyWorkspacesResponse> ListMyWorkspaces(ListMyWorkspacesRequest request, ServerCallContext context)
     {
-        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
-        var position = Paging.DecodeToken(request.PageToken, WorkspacesList, positionLength: 2);
+        var page = Paging.Request(request.PageSize, request.PageToken, WorkspacesList, ByNameAndSlug);
         var user = await CurrentUserAsync(context);
 
-        var after = position is null ? null : new WorkspaceCursor(position[0], position[1]);
-        var page = await workspaces.ListForMemberAsync(user.Id, after, pageSize + 1, context.CancellationToken);
-
-        var response = new ListMyWorkspacesResponse();
-        response.Workspaces.AddRange(page.Take(pageSize).Select(MapToWorkspace));
-        if (page.Count > pageSize)
-        {
-            var last = page[pageSize - 1];
-            response.NextPageToken = Paging.EncodeToken(WorkspacesList, last.Name, last.Slug);
-        }
-
+        var fetched = await workspaces.ListForMemberAsync(user.Id, page.After, page.FetchCount, context.CancellationToken);
+        var response = new ListMyWorkspacesResponse { NextPageToken = page.NextPageToken(fetched, w => new WorkspaceCursor(w.Name, w.Slug)) };
+        response.Workspaces.AddRange(page.Items(fetched).Select(MapToWorkspace));
         return response;
     }
 

@@ -5,6 +5,8 @@ using OpenIddict.EntityFrameworkCore.Models;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Storage;
 using Perspective.Identity.Workspaces;
+using Perspective.Platform.Grpc;
+using Perspective.Platform.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Perspective.Identity.ConnectedApps;
@@ -41,14 +43,8 @@ public sealed record DisconnectedAppView(
     public string VerifiedOrigin => ConnectedAppDirectory.VerifiedOrigin(ClientId);
 }
 
-/// <summary>Where a page of disconnected apps ordered newest disconnection first continues.</summary>
-public sealed record DisconnectedAppCursor(DateTime DisconnectTime, string Id);
-
 /// <summary>A workspace granted to a connected app; not reachable once the user has left it.</summary>
 public sealed record ConnectedAppWorkspace(Guid Id, string Slug, string Name, bool Reachable);
-
-/// <summary>Where a page of connected apps ordered newest first continues.</summary>
-public sealed record ConnectedAppCursor(DateTime ConnectTime, string Id);
 
 /// <summary>The user's OAuth grants (OpenIddict permanent authorizations), listed and revoked.</summary>
 public sealed class ConnectedAppDirectory(
@@ -59,14 +55,14 @@ public sealed class ConnectedAppDirectory(
     TimeProvider clock)
 {
     /// <summary>The user's live grants, newest first; grants that lapsed unused are first revoked as such.</summary>
-    public async Task<IReadOnlyList<ConnectedAppView>> ListAsync(string userId, ConnectedAppCursor? after, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ConnectedAppView>> ListAsync(string userId, NewestFirstCursor? after, int limit, CancellationToken cancellationToken)
     {
         await RevokeLapsedAsync(userId, cancellationToken);
         var query = Grants(userId);
         if (after is not null)
         {
-            query = query.Where(a => a.CreationDate < after.ConnectTime ||
-                                     (a.CreationDate == after.ConnectTime && string.Compare(a.Id, after.Id) < 0));
+            query = query.Where(a => a.CreationDate < after.Time ||
+                                     (a.CreationDate == after.Time && string.Compare(a.Id, after.Id) < 0));
         }
 
         var page = await query
@@ -119,15 +115,15 @@ public sealed class ConnectedAppDirectory(
     /// The user's grants that stopped working in the last <see cref="RecentlyDisconnected"/>, most recently
     /// disconnected first; grants that lapsed unused are first revoked as such, so they are listed too.
     /// </summary>
-    public async Task<IReadOnlyList<DisconnectedAppView>> ListDisconnectedAsync(string userId, DisconnectedAppCursor? after, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DisconnectedAppView>> ListDisconnectedAsync(string userId, NewestFirstCursor? after, int limit, CancellationToken cancellationToken)
     {
         await RevokeLapsedAsync(userId, cancellationToken);
         var since = clock.UtcNowForStorage() - RecentlyDisconnected;
         var query = db.GrantRevocations.AsNoTracking().Where(r => r.UserId == userId && r.RevokeTime >= since);
         if (after is not null)
         {
-            query = query.Where(r => r.RevokeTime < after.DisconnectTime ||
-                                     (r.RevokeTime == after.DisconnectTime && string.Compare(r.AuthorizationId, after.Id) < 0));
+            query = query.Where(r => r.RevokeTime < after.Time ||
+                                     (r.RevokeTime == after.Time && string.Compare(r.AuthorizationId, after.Id) < 0));
         }
 
         var page = await query

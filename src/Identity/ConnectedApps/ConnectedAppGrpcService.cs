@@ -3,6 +3,7 @@ using Grpc.Core;
 using Perspective.Connectedapps.V1;
 using Perspective.Identity.Grpc;
 using Perspective.Identity.OAuth;
+using Perspective.Platform.Grpc;
 
 namespace Perspective.Identity.ConnectedApps;
 
@@ -11,44 +12,26 @@ internal sealed class ConnectedAppGrpcService(ConnectedAppDirectory apps) : Conn
 {
     private const string AppsList = "connected-apps";
     private const string DisconnectedList = "disconnected-apps";
-    private const int DefaultPageSize = 50;
-    private const int MaxPageSize = 100;
 
     public override async Task<ListConnectedAppsResponse> ListConnectedApps(ListConnectedAppsRequest request, ServerCallContext context)
     {
-        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
-        var position = Paging.DecodeToken(request.PageToken, AppsList, positionLength: 2);
+        var page = Paging.Request(request.PageSize, request.PageToken, AppsList, PageTokenFormat.NewestFirst);
         var userId = context.RequireUserId();
-        var after = position is null ? null : new ConnectedAppCursor(Paging.DecodeTime(position[0]), position[1]);
 
-        var page = await apps.ListAsync(userId, after, pageSize + 1, context.CancellationToken);
-        var response = new ListConnectedAppsResponse();
-        response.ConnectedApps.AddRange(page.Take(pageSize).Select(MapToConnectedApp));
-        if (page.Count > pageSize)
-        {
-            var last = page[pageSize - 1];
-            response.NextPageToken = Paging.EncodeToken(AppsList, Paging.EncodeTime(last.ConnectTime), last.Id);
-        }
-
+        var fetched = await apps.ListAsync(userId, page.After, page.FetchCount, context.CancellationToken);
+        var response = new ListConnectedAppsResponse { NextPageToken = page.NextPageToken(fetched, a => new NewestFirstCursor(a.ConnectTime, a.Id)) };
+        response.ConnectedApps.AddRange(page.Items(fetched).Select(MapToConnectedApp));
         return response;
     }
 
     public override async Task<ListDisconnectedAppsResponse> ListDisconnectedApps(ListDisconnectedAppsRequest request, ServerCallContext context)
     {
-        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
-        var position = Paging.DecodeToken(request.PageToken, DisconnectedList, positionLength: 2);
+        var page = Paging.Request(request.PageSize, request.PageToken, DisconnectedList, PageTokenFormat.NewestFirst);
         var userId = context.RequireUserId();
-        var after = position is null ? null : new DisconnectedAppCursor(Paging.DecodeTime(position[0]), position[1]);
 
-        var page = await apps.ListDisconnectedAsync(userId, after, pageSize + 1, context.CancellationToken);
-        var response = new ListDisconnectedAppsResponse();
-        response.DisconnectedApps.AddRange(page.Take(pageSize).Select(MapToDisconnectedApp));
-        if (page.Count > pageSize)
-        {
-            var last = page[pageSize - 1];
-            response.NextPageToken = Paging.EncodeToken(DisconnectedList, Paging.EncodeTime(last.DisconnectTime), last.Id);
-        }
-
+        var fetched = await apps.ListDisconnectedAsync(userId, page.After, page.FetchCount, context.CancellationToken);
+        var response = new ListDisconnectedAppsResponse { NextPageToken = page.NextPageToken(fetched, a => new NewestFirstCursor(a.DisconnectTime, a.Id)) };
+        response.DisconnectedApps.AddRange(page.Items(fetched).Select(MapToDisconnectedApp));
         return response;
     }
 

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Perspective.Identity.Access;
+using Perspective.Platform.Grpc;
 
 namespace Perspective.Identity.Grpc;
 

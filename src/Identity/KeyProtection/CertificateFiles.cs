@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Perspective.Identity.Hosting;
+using Perspective.Platform.Hosting;
 
 namespace Perspective.Identity.KeyProtection;
 

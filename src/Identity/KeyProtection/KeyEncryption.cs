@@ -12,7 +12,7 @@ public static class KeyEncryption
 {
     /// <summary>
     /// Loads the key-encryption certificates and registers them. Call it before anything creates a file or
-    /// touches the database: a certificate the host cannot use stops it here (<see cref="Hosting.InvalidSettingException"/>).
+    /// touches the database: a certificate the host cannot use stops it here (<see cref="Platform.Hosting.InvalidSettingException"/>).
     /// </summary>
     public static KeyEncryptionCertificates AddKeyEncryption(this IHostApplicationBuilder builder)
     {

@@ -1,4 +1,4 @@
-using Perspective.Identity.Hosting;
+using Perspective.Platform.Hosting;
 
 namespace Perspective.Identity.KeyProtection;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Perspective.Identity.Hosting;
+using Perspective.Platform.Hosting;
 
 namespace Perspective.Identity.KeyProtection;
 

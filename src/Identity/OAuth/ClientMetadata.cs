@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Unicode;
-using Perspective.Identity.Text;
+using Perspective.Platform.Text;
 
 namespace Perspective.Identity.OAuth;
 

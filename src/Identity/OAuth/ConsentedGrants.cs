@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.EntityFrameworkCore.Models;
 using Perspective.Identity.Storage;
+using Perspective.Platform.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Perspective.Identity.OAuth;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using OpenIddict.Server;
+using Perspective.Platform.Hosting;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 

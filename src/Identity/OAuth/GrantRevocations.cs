@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
-using Perspective.Identity.Hosting;
 using Perspective.Identity.Storage;
+using Perspective.Platform.Hosting;
+using Perspective.Platform.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Perspective.Identity.OAuth;

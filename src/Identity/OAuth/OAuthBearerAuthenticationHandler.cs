@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
 using Perspective.Identity.Access;
-using Perspective.Identity.Grpc;
 using Perspective.Identity.Storage;
+using Perspective.Platform.Grpc;
+using Perspective.Platform.Http;
 
 namespace Perspective.Identity.OAuth;
 

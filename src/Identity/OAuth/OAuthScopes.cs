@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Perspective.Platform.Hosting;
 
 namespace Perspective.Identity.OAuth;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using Perspective.Identity.Storage;
+using Perspective.Platform.Hosting;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Perspective.Identity.OAuth;

@@ -6,6 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using Perspective.Identity.KeyProtection;
 using Perspective.Identity.Storage;
+using Perspective.Platform.Storage;
 
 namespace Perspective.Identity.OAuth;
 

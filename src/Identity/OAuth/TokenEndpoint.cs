@@ -13,6 +13,7 @@ using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server.AspNetCore;
 using Perspective.Identity.Accounts;
 using Perspective.Identity.Storage;
+using Perspective.Platform.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Perspective.Identity.OAuth;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Server;
-using Perspective.Identity.Hosting;
+using Perspective.Platform.Hosting;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace Perspective.Identity.OAuth;

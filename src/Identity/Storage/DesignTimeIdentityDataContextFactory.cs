@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore.Design;
+using Perspective.Platform.Storage;
 
 namespace Perspective.Identity.Storage;
 

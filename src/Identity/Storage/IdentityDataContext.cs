@@ -5,6 +5,7 @@ using OpenIddict.EntityFrameworkCore.Models;
 using Perspective.Identity.Accounts;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Workspaces;
+using Perspective.Platform.Storage;
 
 namespace Perspective.Identity.Storage;
 
@@ -24,6 +25,9 @@ public class IdentityDataContext : IdentityDbContext<PlatformUser>, IDataProtect
 
     public const string MigrationsHistoryTable = "__IdentityMigrationsHistory";
 
+    /// <summary>First: every other module's tables refer to its users and workspaces.</summary>
+    public const int MigrationOrder = 0;
+
     public DbSet<Workspace> Workspaces => Set<Workspace>();
 
     public DbSet<Membership> Memberships => Set<Membership>();
@@ -39,8 +43,7 @@ public class IdentityDataContext : IdentityDbContext<PlatformUser>, IDataProtect
     /// <summary>The unique index that keeps one live grant per (app, user): see <see cref="OAuth.ConsentedGrants"/>.</summary>
     public const string OneGrantPerClientIndex = "IX_OpenIddictAuthorizations_OneGrantPerClient";
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configuration) =>
-        configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration) => configuration.UsePlatformConventions();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -52,24 +55,7 @@ public class IdentityDataContext : IdentityDbContext<PlatformUser>, IDataProtect
             user.Property(u => u.DisplayName).HasMaxLength(PlatformUser.DisplayNameMaxLength);
         });
 
-        builder.Entity<Workspace>(workspace =>
-        {
-            workspace.ToTable("Workspaces");
-            workspace.HasKey(w => w.Id);
-            workspace.Property(w => w.Slug).HasMaxLength(Workspace.SlugMaxLength);
-            workspace.Property(w => w.Name).HasMaxLength(Workspace.NameMaxLength);
-            workspace.HasIndex(w => w.Slug).IsUnique();
-        });
-
-        builder.Entity<Membership>(membership =>
-        {
-            membership.ToTable("Memberships");
-            membership.HasKey(m => new { m.WorkspaceId, m.UserId });
-            membership.HasIndex(m => m.UserId);
-            membership.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
-            membership.HasOne(m => m.Workspace).WithMany(w => w.Memberships).HasForeignKey(m => m.WorkspaceId);
-            membership.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserId);
-        });
+        builder.MapWorkspaceTables(migratedHere: true);
 
         builder.Entity<OAuthServerKey>(key =>
         {

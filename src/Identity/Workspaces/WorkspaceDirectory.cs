@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Perspective.Identity.Storage;
-using Perspective.Identity.Text;
+using Perspective.Platform.Storage;
+using Perspective.Platform.Text;
 
 namespace Perspective.Identity.Workspaces;
 

@@ -2,9 +2,10 @@ using System.Diagnostics.CodeAnalysis;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Configuration;
-using Perspective.Identity;
 using Perspective.Identity.Grpc;
 using Perspective.Keys.V1;
+using Perspective.Platform.Grpc;
+using Perspective.Platform.Hosting;
 
 namespace Perspective.Keys.Management;
 
@@ -14,8 +15,6 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
     public const string TokenPlaceholder = "<your-token>";
 
     private const string KeysList = "mcp-keys";
-    private const int DefaultPageSize = 50;
-    private const int MaxPageSize = 100;
 
     public override async Task<CreateMcpKeyResponse> CreateMcpKey(CreateMcpKeyRequest request, ServerCallContext context)
     {
@@ -36,21 +35,12 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
 
     public override async Task<ListMcpKeysResponse> ListMcpKeys(ListMcpKeysRequest request, ServerCallContext context)
     {
-        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
-        var position = Paging.DecodeToken(request.PageToken, KeysList, positionLength: 2);
+        var page = Paging.Request(request.PageSize, request.PageToken, KeysList, PageTokenFormat.NewestFirst);
         var userId = context.RequireUserId();
 
-        var after = position is null ? null : new McpKeyCursor(Paging.DecodeTime(position[0]), position[1]);
-        var page = await keys.ListAsync(userId, after, pageSize + 1, context.CancellationToken);
-
-        var response = new ListMcpKeysResponse();
-        response.McpKeys.AddRange(page.Take(pageSize).Select(MapToMcpKey));
-        if (page.Count > pageSize)
-        {
-            var last = page[pageSize - 1];
-            response.NextPageToken = Paging.EncodeToken(KeysList, Paging.EncodeTime(last.CreateTime), last.Id);
-        }
-
+        var fetched = await keys.ListAsync(userId, page.After, page.FetchCount, context.CancellationToken);
+        var response = new ListMcpKeysResponse { NextPageToken = page.NextPageToken(fetched, k => new NewestFirstCursor(k.CreateTime, k.Id)) };
+        response.McpKeys.AddRange(page.Items(fetched).Select(MapToMcpKey));
         return response;
     }
 

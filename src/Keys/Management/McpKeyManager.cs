@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Perspective.Identity.Storage;
 using Perspective.Identity.Workspaces;
 using Perspective.Keys.Storage;
 using Perspective.Keys.Tokens;
 using Perspective.Keys.Usage;
-using Perspective.Identity.Text;
+using Perspective.Platform.Grpc;
+using Perspective.Platform.Storage;
+using Perspective.Platform.Text;
 
 namespace Perspective.Keys.Management;
 
@@ -21,9 +22,6 @@ public sealed record CreatedMcpKey(McpKeyView Key, string Token);
 
 /// <summary>A legacy token as its owner sees it.</summary>
 public sealed record LegacyTokenView(string MaskedToken, DateTime CreateTime, DateTime? LastUsedTime);
-
-/// <summary>Where a page of keys ordered newest first continues.</summary>
-public sealed record McpKeyCursor(DateTime CreateTime, string Id);
 
 /// <summary>A user's MCP keys and legacy token, with the rules that keep keys scoped to the user's own workspaces.</summary>
 public sealed class McpKeyManager(
@@ -95,13 +93,13 @@ public sealed class McpKeyManager(
 
     /// <summary>One page of the user's keys, newest first; fetch one more than needed to know if more follow.</summary>
     public async Task<IReadOnlyList<McpKeyView>> ListAsync(
-        string userId, McpKeyCursor? after, int limit, CancellationToken cancellationToken = default)
+        string userId, NewestFirstCursor? after, int limit, CancellationToken cancellationToken = default)
     {
         var query = db.McpKeys.AsNoTracking().Include(k => k.Workspaces).Where(k => k.UserId == userId);
         if (after is not null)
         {
-            query = query.Where(k => k.CreateTime < after.CreateTime ||
-                                     (k.CreateTime == after.CreateTime && string.Compare(k.Id, after.Id) < 0));
+            query = query.Where(k => k.CreateTime < after.Time ||
+                                     (k.CreateTime == after.Time && string.Compare(k.Id, after.Id) < 0));
         }
 
         var page = await query.OrderByDescending(k => k.CreateTime).ThenByDescending(k => k.Id).Take(limit).ToListAsync(cancellationToken);

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Perspective.Identity.Seeding;
-using Perspective.Identity.Storage;
 using Perspective.Keys.Storage;
 using Perspective.Keys.Tokens;
+using Perspective.Platform.Storage;
 
 namespace Perspective.Keys.Seeding;
 

@@ -2,15 +2,17 @@ using Microsoft.EntityFrameworkCore;
 using Perspective.Identity.Accounts;
 using Perspective.Identity.Storage;
 using Perspective.Identity.Workspaces;
+using Perspective.Platform.Storage;
 
 namespace Perspective.Keys.Storage;
 
 /// <summary>
 /// The Keys module's tables. Users, workspaces and memberships belong to the Identity module: they
-/// are mapped here only so keys can reference them (and vanish with them) and so a key's effective
-/// workspaces are read in the same query as the key, never migrated here.
+/// are mapped here (workspaces and memberships with Identity's own <see cref="WorkspaceTables"/>) only
+/// so keys can reference them (and vanish with them) and so a key's effective workspaces are read in
+/// the same query as the key, never migrated here.
 /// </summary>
-public class KeysDataContext : DbContext
+public class KeysDataContext : ModuleDbContext
 {
     public KeysDataContext(DbContextOptions<KeysDataContext> options)
         : base(options)
@@ -25,6 +27,9 @@ public class KeysDataContext : DbContext
 
     public const string MigrationsHistoryTable = "__KeysMigrationsHistory";
 
+    /// <summary>After Identity's, whose users and workspaces keys refer to.</summary>
+    public const int MigrationOrder = IdentityDataContext.MigrationOrder + 1;
+
     public DbSet<McpKey> McpKeys => Set<McpKey>();
 
     public DbSet<McpKeyWorkspace> McpKeyWorkspaces => Set<McpKeyWorkspace>();
@@ -35,25 +40,10 @@ public class KeysDataContext : DbContext
 
     public DbSet<Membership> Memberships => Set<Membership>();
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configuration) =>
-        configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
-
     protected override void OnModelCreating(ModelBuilder builder)
     {
         builder.Entity<PlatformUser>(user => user.ToTable("AspNetUsers", table => table.ExcludeFromMigrations()));
-        builder.Entity<Workspace>(workspace =>
-        {
-            workspace.ToTable("Workspaces", table => table.ExcludeFromMigrations());
-            workspace.Ignore(w => w.Memberships);
-        });
-        builder.Entity<Membership>(membership =>
-        {
-            membership.ToTable("Memberships", table => table.ExcludeFromMigrations());
-            membership.HasKey(m => new { m.WorkspaceId, m.UserId });
-            membership.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
-            membership.HasOne(m => m.Workspace).WithMany().HasForeignKey(m => m.WorkspaceId);
-            membership.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserId);
-        });
+        builder.MapWorkspaceTables(migratedHere: false);
 
         builder.Entity<McpKey>(key =>
         {

@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Perspective.Identity.Hosting;
 using Perspective.Keys.Storage;
+using Perspective.Platform.Hosting;
 
 namespace Perspective.Keys.Usage;
 

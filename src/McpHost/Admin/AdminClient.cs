@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using OpenIddict.Abstractions;
-using Perspective.Identity;
 using Perspective.Identity.OAuth;
+using Perspective.Platform.Hosting;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Perspective.McpHost.Admin;

@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Perspective.Identity.Storage;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Admin;
 
 /// <summary>The admin module's table: the audit log.</summary>
-public class AdminDataContext : DbContext
+public class AdminDataContext : ModuleDbContext
 {
     public AdminDataContext(DbContextOptions<AdminDataContext> options)
         : base(options)
@@ -19,10 +20,10 @@ public class AdminDataContext : DbContext
 
     public const string MigrationsHistoryTable = "__AdminMigrationsHistory";
 
-    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    /// <summary>The audit log refers to no other table; it comes after Identity's like every module's.</summary>
+    public const int MigrationOrder = IdentityDataContext.MigrationOrder + 1;
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configuration) =>
-        configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder) =>
         builder.Entity<AuditEvent>(audit =>

@@ -2,15 +2,14 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Identity;
 using Perspective.Admin.V1;
-using Perspective.Identity.Access;
 using Perspective.Identity.Accounts;
 using Perspective.Identity.ConnectedApps;
-using Perspective.Identity.Grpc;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Workspaces;
 using Perspective.Keys.Management;
+using Perspective.Platform.Grpc;
+using Perspective.Platform.Text;
 using MembershipRole = Perspective.Identity.Workspaces.MembershipRole;
-using Perspective.Identity.Text;
 
 namespace Perspective.McpHost.Admin;
 
@@ -23,9 +22,6 @@ internal sealed class AdminGrpcService(
     ConnectedAppDirectory apps,
     AuditLog audit) : AdminService.AdminServiceBase
 {
-    private const int DefaultPageSize = 50;
-    private const int MaxPageSize = 100;
-
     public override async Task<CreateUserResponse> CreateUser(CreateUserRequest request, ServerCallContext context)
     {
         AdminAudit.Target(context, $"email:{request.Email.Trim()}");
@@ -61,18 +57,11 @@ internal sealed class AdminGrpcService(
     public override async Task<ListUsersResponse> ListUsers(ListUsersRequest request, ServerCallContext context)
     {
         AdminAudit.Target(context, $"email_prefix:{request.EmailPrefix}");
-        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
-        var list = $"users:{request.EmailPrefix.ToUpperInvariant()}";
-        var after = Paging.DecodeToken(request.PageToken, list, positionLength: 1)?[0];
-        var page = await userDirectory.ListAsync(request.EmailPrefix.Trim(), after, pageSize + 1, context.CancellationToken);
+        var page = Paging.Request(request.PageSize, request.PageToken, $"users:{request.EmailPrefix.ToUpperInvariant()}", PageTokenFormat.UniqueKey);
+        var fetched = await userDirectory.ListAsync(request.EmailPrefix.Trim(), page.After, page.FetchCount, context.CancellationToken);
 
-        var response = new ListUsersResponse();
-        response.Users.AddRange(page.Take(pageSize).Select(MapToUser));
-        if (page.Count > pageSize)
-        {
-            response.NextPageToken = Paging.EncodeToken(list, page[pageSize - 1].NormalizedEmail!);
-        }
-
+        var response = new ListUsersResponse { NextPageToken = page.NextPageToken(fetched, u => u.NormalizedEmail!) };
+        response.Users.AddRange(page.Items(fetched).Select(MapToUser));
         return response;
     }
 
@@ -94,21 +83,14 @@ internal sealed class AdminGrpcService(
     public override async Task<ListWorkspacesResponse> ListWorkspaces(ListWorkspacesRequest request, ServerCallContext context)
     {
         AdminAudit.Target(context, "workspaces");
-        const string list = "admin-workspaces";
-        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
-        var after = Paging.DecodeToken(request.PageToken, list, positionLength: 1)?[0];
-        var page = await workspaces.ListAllAsync(after, pageSize + 1, context.CancellationToken);
+        var page = Paging.Request(request.PageSize, request.PageToken, "admin-workspaces", PageTokenFormat.UniqueKey);
+        var fetched = await workspaces.ListAllAsync(page.After, page.FetchCount, context.CancellationToken);
 
-        var response = new ListWorkspacesResponse();
-        response.Workspaces.AddRange(page.Take(pageSize).Select(w => new Perspective.Admin.V1.Workspace
+        var response = new ListWorkspacesResponse { NextPageToken = page.NextPageToken(fetched, w => w.Slug) };
+        response.Workspaces.AddRange(page.Items(fetched).Select(w => new Perspective.Admin.V1.Workspace
         {
             Id = w.Id.ToString(), Slug = w.Slug, Name = w.Name, MemberCount = w.MemberCount, CreateTime = Timestamp.FromDateTime(w.CreateTime),
         }));
-        if (page.Count > pageSize)
-        {
-            response.NextPageToken = Paging.EncodeToken(list, page[pageSize - 1].Slug);
-        }
-
         return response;
     }
 
@@ -140,15 +122,12 @@ internal sealed class AdminGrpcService(
     public override async Task<ListUserMcpKeysResponse> ListUserMcpKeys(ListUserMcpKeysRequest request, ServerCallContext context)
     {
         AdminAudit.Target(context, $"user:{request.UserId}");
-        var list = $"admin-keys:{request.UserId}";
-        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
-        var position = Paging.DecodeToken(request.PageToken, list, positionLength: 2);
+        var page = Paging.Request(request.PageSize, request.PageToken, $"admin-keys:{request.UserId}", PageTokenFormat.NewestFirst);
         await RequireUserAsync(request.UserId);
 
-        var after = position is null ? null : new McpKeyCursor(Paging.DecodeTime(position[0]), position[1]);
-        var page = await keys.ListAsync(request.UserId, after, pageSize + 1, context.CancellationToken);
-        var response = new ListUserMcpKeysResponse();
-        response.McpKeys.AddRange(page.Take(pageSize).Select(k =>
+        var fetched = await keys.ListAsync(request.UserId, page.After, page.FetchCount, context.CancellationToken);
+        var response = new ListUserMcpKeysResponse { NextPageToken = page.NextPageToken(fetched, k => new NewestFirstCursor(k.CreateTime, k.Id)) };
+        response.McpKeys.AddRange(page.Items(fetched).Select(k =>
         {
             var key = new Perspective.Admin.V1.McpKey
             {
@@ -158,12 +137,6 @@ internal sealed class AdminGrpcService(
             key.WorkspaceIds.AddRange(k.Workspaces.Select(w => w.Id.ToString()));
             return key;
         }));
-        if (page.Count > pageSize)
-        {
-            var last = page[pageSize - 1];
-            response.NextPageToken = Paging.EncodeToken(list, Paging.EncodeTime(last.CreateTime), last.Id);
-        }
-
         return response;
     }
 
@@ -193,15 +166,12 @@ internal sealed class AdminGrpcService(
     public override async Task<ListUserConnectedAppsResponse> ListUserConnectedApps(ListUserConnectedAppsRequest request, ServerCallContext context)
     {
         AdminAudit.Target(context, $"user:{request.UserId}");
-        var list = $"admin-apps:{request.UserId}";
-        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
-        var position = Paging.DecodeToken(request.PageToken, list, positionLength: 2);
+        var page = Paging.Request(request.PageSize, request.PageToken, $"admin-apps:{request.UserId}", PageTokenFormat.NewestFirst);
         await RequireUserAsync(request.UserId);
 
-        var after = position is null ? null : new ConnectedAppCursor(Paging.DecodeTime(position[0]), position[1]);
-        var page = await apps.ListAsync(request.UserId, after, pageSize + 1, context.CancellationToken);
-        var response = new ListUserConnectedAppsResponse();
-        response.ConnectedApps.AddRange(page.Take(pageSize).Select(a =>
+        var fetched = await apps.ListAsync(request.UserId, page.After, page.FetchCount, context.CancellationToken);
+        var response = new ListUserConnectedAppsResponse { NextPageToken = page.NextPageToken(fetched, a => new NewestFirstCursor(a.ConnectTime, a.Id)) };
+        response.ConnectedApps.AddRange(page.Items(fetched).Select(a =>
         {
             var app = new Perspective.Admin.V1.ConnectedApp
             {
@@ -210,12 +180,6 @@ internal sealed class AdminGrpcService(
             app.WorkspaceIds.AddRange(a.Workspaces.Select(w => w.Id.ToString()));
             return app;
         }));
-        if (page.Count > pageSize)
-        {
-            var last = page[pageSize - 1];
-            response.NextPageToken = Paging.EncodeToken(list, Paging.EncodeTime(last.ConnectTime), last.Id);
-        }
-
         return response;
     }
 
@@ -234,23 +198,14 @@ internal sealed class AdminGrpcService(
     public override async Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context)
     {
         AdminAudit.Target(context, "audit");
-        const string list = "audit";
-        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
-        var position = Paging.DecodeToken(request.PageToken, list, positionLength: 2);
-        var after = position is null ? null : new AuditCursor(Paging.DecodeTime(position[0]), position[1]);
+        var page = Paging.Request(request.PageSize, request.PageToken, "audit", PageTokenFormat.NewestFirst);
+        var fetched = await audit.ListAsync(page.After, page.FetchCount, context.CancellationToken);
 
-        var page = await audit.ListAsync(after, pageSize + 1, context.CancellationToken);
-        var response = new ListAuditEventsResponse();
-        response.AuditEvents.AddRange(page.Take(pageSize).Select(e => new Perspective.Admin.V1.AuditEvent
+        var response = new ListAuditEventsResponse { NextPageToken = page.NextPageToken(fetched, e => new NewestFirstCursor(e.Time, e.Id)) };
+        response.AuditEvents.AddRange(page.Items(fetched).Select(e => new Perspective.Admin.V1.AuditEvent
         {
             Id = e.Id, Actor = e.Actor, Action = e.Action, Target = e.Target, Outcome = e.Outcome, Time = Timestamp.FromDateTime(e.Time),
         }));
-        if (page.Count > pageSize)
-        {
-            var last = page[pageSize - 1];
-            response.NextPageToken = Paging.EncodeToken(list, Paging.EncodeTime(last.Time), last.Id);
-        }
-
         return response;
     }
 

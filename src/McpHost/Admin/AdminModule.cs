@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using Perspective.Identity.OAuth;
-using Perspective.Identity.Storage;
 using Perspective.McpHost.Admin.Postgres;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Admin;
 
@@ -14,7 +13,7 @@ public static class AdminModule
 
     public static IHostApplicationBuilder AddAdminModule(this IHostApplicationBuilder builder)
     {
-        builder.AddPlatformDbContext<AdminDataContext, PostgresAdminDataContext>(AdminDataContext.MigrationsHistoryTable);
+        builder.AddPlatformDbContext<AdminDataContext, PostgresAdminDataContext>(AdminDataContext.MigrationsHistoryTable, AdminDataContext.MigrationOrder);
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<AdminClient>();
         builder.Services.AddGrpc().AddServiceOptions<AdminGrpcService>(options => options.Interceptors.Add<AdminAuditInterceptor>());
@@ -33,11 +32,5 @@ public static class AdminModule
     {
         endpoints.MapGrpcService<AdminGrpcService>().EnableGrpcWeb().RequireAuthorization(Policy);
         return endpoints;
-    }
-
-    public static async Task MigrateAdminDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken)
-    {
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<AdminDataContext>().Database.MigrateAsync(cancellationToken);
     }
 }

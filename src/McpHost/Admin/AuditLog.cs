@@ -1,10 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using Perspective.Identity.Storage;
+using Perspective.Platform.Grpc;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Admin;
-
-/// <summary>Where a page of audit events ordered newest first continues.</summary>
-public sealed record AuditCursor(DateTime Time, string Id);
 
 /// <summary>Records and lists admin calls.</summary>
 public sealed class AuditLog(AdminDataContext db, TimeProvider clock)
@@ -23,7 +21,7 @@ public sealed class AuditLog(AdminDataContext db, TimeProvider clock)
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    public Task<List<AuditEvent>> ListAsync(AuditCursor? after, int limit, CancellationToken cancellationToken)
+    public Task<List<AuditEvent>> ListAsync(NewestFirstCursor? after, int limit, CancellationToken cancellationToken)
     {
         var query = db.AuditEvents.AsNoTracking();
         if (after is not null)

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore.Design;
-using Perspective.Identity.Storage;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Admin;
 

@@ -1,14 +1,16 @@
 using Microsoft.EntityFrameworkCore;
 using Perspective.Identity.Storage;
 using Perspective.Identity.Workspaces;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Content;
 
 /// <summary>
 /// Workspace content the MCP tools expose. Workspaces belong to the Identity module: mapped here
-/// only so content references them (and goes with them), never migrated here.
+/// with Identity's own <see cref="WorkspaceTables"/> only so content references them (and goes with
+/// them), never migrated here.
 /// </summary>
-public class ContentDataContext : DbContext
+public class ContentDataContext : ModuleDbContext
 {
     public ContentDataContext(DbContextOptions<ContentDataContext> options)
         : base(options)
@@ -23,20 +25,16 @@ public class ContentDataContext : DbContext
 
     public const string MigrationsHistoryTable = "__ContentMigrationsHistory";
 
+    /// <summary>After Identity's, whose workspaces content refers to.</summary>
+    public const int MigrationOrder = IdentityDataContext.MigrationOrder + 1;
+
     public DbSet<PerspectiveAgent> Perspectives => Set<PerspectiveAgent>();
 
     public DbSet<Conversation> Conversations => Set<Conversation>();
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configuration) =>
-        configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
-
     protected override void OnModelCreating(ModelBuilder builder)
     {
-        builder.Entity<Workspace>(workspace =>
-        {
-            workspace.ToTable("Workspaces", table => table.ExcludeFromMigrations());
-            workspace.Ignore(w => w.Memberships);
-        });
+        builder.MapWorkspaceTables(migratedHere: false, withMemberships: false);
 
         builder.Entity<PerspectiveAgent>(perspective =>
         {

@@ -1,6 +1,5 @@
-using Microsoft.EntityFrameworkCore;
-using Perspective.Identity.Storage;
 using Perspective.McpHost.Content.Postgres;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Content;
 
@@ -9,16 +8,10 @@ public static class ContentModule
 {
     public static IHostApplicationBuilder AddWorkspaceContent(this IHostApplicationBuilder builder)
     {
-        builder.AddPlatformDbContext<ContentDataContext, PostgresContentDataContext>(ContentDataContext.MigrationsHistoryTable);
+        builder.AddPlatformDbContext<ContentDataContext, PostgresContentDataContext>(
+            ContentDataContext.MigrationsHistoryTable, ContentDataContext.MigrationOrder);
         builder.Services.AddScoped<WorkspaceContent>();
         builder.Services.AddScoped<DemoContentSeed>();
         return builder;
-    }
-
-    /// <summary>Applies the content migrations; run after Identity's, whose workspaces content refers to.</summary>
-    public static async Task MigrateContentDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken)
-    {
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ContentDataContext>().Database.MigrateAsync(cancellationToken);
     }
 }

@@ -1,10 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using Perspective.Identity.Storage;
+using Perspective.Platform.Grpc;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Content;
-
-/// <summary>Where a page ordered newest first continues.</summary>
-public sealed record NewestFirstCursor(DateTime Time, string Id);
 
 /// <summary>Perspectives and conversations, always read and written within one workspace.</summary>
 public sealed class WorkspaceContent(ContentDataContext db, TimeProvider clock)

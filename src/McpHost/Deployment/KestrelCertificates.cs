@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Perspective.Identity.Hosting;
+using Perspective.Platform.Hosting;
 
 namespace Perspective.McpHost.Deployment;
 

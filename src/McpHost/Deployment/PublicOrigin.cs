@@ -1,5 +1,4 @@
-using Perspective.Identity;
-using Perspective.Identity.Hosting;
+using Perspective.Platform.Hosting;
 
 namespace Perspective.McpHost.Deployment;
 

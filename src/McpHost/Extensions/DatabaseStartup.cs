@@ -1,10 +1,9 @@
 using Perspective.Identity;
 using Perspective.Identity.Seeding;
-using Perspective.Identity.Storage;
-using Perspective.Keys;
 using Perspective.Keys.Seeding;
 using Perspective.McpHost.Admin;
 using Perspective.McpHost.Content;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Extensions;
 
@@ -12,7 +11,7 @@ namespace Perspective.McpHost.Extensions;
 public static class DatabaseStartup
 {
     /// <summary>
-    /// Applies every module's migrations in dependency order, loads or creates the keys all hosts share,
+    /// Applies every module's migrations in their order, loads or creates the keys all hosts share,
     /// then seeds the demo data when <c>Seed:Demo</c> is on.
     /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
@@ -22,10 +21,7 @@ public static class DatabaseStartup
         // Hosts starting together on one PostgreSQL database take turns; the later ones find the work done.
         await using var startupLock = await DatabaseStartupLock.AcquireAsync(
             app.Services.GetRequiredService<PlatformDatabaseSettings>(), app.Logger, cancellationToken);
-        await app.Services.MigrateIdentityDatabaseAsync(cancellationToken);
-        await app.Services.MigrateKeysDatabaseAsync(cancellationToken);
-        await app.Services.MigrateContentDatabaseAsync(cancellationToken);
-        await app.Services.MigrateAdminDatabaseAsync(cancellationToken);
+        await app.Services.MigrateModulesAsync(cancellationToken);
         app.Services.LoadSharedKeys();
 
         var seedDemo = app.Configuration.GetValue<bool>("Seed:Demo");

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Perspective.Identity.Storage;
 using Perspective.McpHost.Lifecycle;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Extensions;
 

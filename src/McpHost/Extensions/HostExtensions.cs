@@ -9,6 +9,7 @@ using Perspective.McpHost.GrpcInput;
 using Perspective.McpHost.Lifecycle;
 using Perspective.McpHost.Mcp;
 using Perspective.McpHost.Telemetry;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Extensions;
 

@@ -1,4 +1,4 @@
-using Perspective.Identity;
+using Perspective.Platform.Hosting;
 
 namespace Perspective.McpHost.Extensions;
 

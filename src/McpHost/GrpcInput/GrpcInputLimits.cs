@@ -1,6 +1,6 @@
 using Grpc.AspNetCore.Server;
 using Grpc.AspNetCore.Server.Model;
-using Perspective.McpHost.Extensions;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.GrpcInput;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
-using Perspective.Identity;
+using Perspective.Platform.Hosting;
 
 namespace Perspective.McpHost.Mcp;
 

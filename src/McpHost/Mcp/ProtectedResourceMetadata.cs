@@ -1,5 +1,5 @@
-using Perspective.Identity;
 using Perspective.Identity.OAuth;
+using Perspective.Platform.Hosting;
 
 namespace Perspective.McpHost.Mcp;
 

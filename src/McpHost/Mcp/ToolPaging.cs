@@ -1,10 +1,12 @@
 using ModelContextProtocol;
-using Perspective.Identity.Grpc;
-using Perspective.McpHost.Content;
+using Perspective.Platform.Grpc;
 
 namespace Perspective.McpHost.Mcp;
 
-/// <summary>Page sizes and opaque page tokens for list tools, with errors a model can act on.</summary>
+/// <summary>
+/// Page sizes for list tools, with errors a model can act on; page tokens are those of the list RPCs
+/// (<see cref="PageTokenFormat.NewestFirst"/>).
+/// </summary>
 public static class ToolPaging
 {
     public const int DefaultPageSize = 20;
@@ -17,17 +19,10 @@ public static class ToolPaging
         _ => throw new McpException($"page_size must be between 1 and {MaxPageSize}; leave it out for {DefaultPageSize}."),
     };
 
-    public static NewestFirstCursor? Cursor(string? pageToken, string list)
-    {
-        var time = default(DateTime);
-        if (!Paging.TryDecodeToken(pageToken, list, positionLength: 2, out var position) ||
-            (position is not null && !Paging.TryDecodeTime(position[0], out time)))
-        {
-            throw new McpException("page_token is not valid. Pass the next_page_token from the previous call unchanged, or leave it out for the first page.");
-        }
-
-        return position is null ? null : new NewestFirstCursor(time, position[1]);
-    }
+    public static NewestFirstCursor? Cursor(string? pageToken, string list) =>
+        PageTokenFormat.NewestFirst.TryDecode(pageToken, list, out var after)
+            ? after
+            : throw new McpException("page_token is not valid. Pass the next_page_token from the previous call unchanged, or leave it out for the first page.");
 
     /// <summary>
     /// Drops the look-ahead item fetched beyond <paramref name="pageSize"/> and returns the token for the
@@ -42,6 +37,6 @@ public static class ToolPaging
 
         var (time, id) = position(page[pageSize - 1]);
         page.RemoveAt(pageSize);
-        return Paging.EncodeToken(list, Paging.EncodeTime(time), id);
+        return PageTokenFormat.NewestFirst.Encode(list, new NewestFirstCursor(time, id));
     }
 }

@@ -1,5 +1,5 @@
 using Perspective.McpHost.Mcp;
-using Perspective.Identity.Hosting;
+using Perspective.Platform.Hosting;
 
 namespace Perspective.McpHost.Telemetry;
 

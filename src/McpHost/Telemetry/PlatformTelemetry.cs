@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Perspective.Identity.Hosting;
 using Perspective.McpHost.Mcp;
+using Perspective.Platform.Hosting;
 
 namespace Perspective.McpHost.Telemetry;
 

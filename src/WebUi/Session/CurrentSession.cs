@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Components;
 using Perspective.Accounts.V1;
+using Perspective.WebUi.Lists;
 
 namespace Perspective.WebUi.Session;
 
@@ -10,9 +11,6 @@ namespace Perspective.WebUi.Session;
 /// </summary>
 public sealed class CurrentSession(AccountService.AccountServiceClient accounts, NavigationManager navigation)
 {
-    // Bounds the walk through pages so a misbehaving server cannot keep the UI looping.
-    private const int MaxPages = 20;
-
     private Task<SessionSnapshot>? loading;
 
     public Task<SessionSnapshot> LoadAsync() => loading ??= LoadOnceAsync();
@@ -22,19 +20,10 @@ public sealed class CurrentSession(AccountService.AccountServiceClient accounts,
         try
         {
             var user = (await accounts.GetCurrentUserAsync(new GetCurrentUserRequest())).User;
-            var workspaces = new List<Workspace>();
-            var request = new ListMyWorkspacesRequest { PageSize = 100 };
-            for (var page = 0; page < MaxPages; page++)
-            {
-                var response = await accounts.ListMyWorkspacesAsync(request);
-                workspaces.AddRange(response.Workspaces);
-                if (string.IsNullOrEmpty(response.NextPageToken))
-                {
-                    break;
-                }
-
-                request.PageToken = response.NextPageToken;
-            }
+            var workspaces = await AllPages.ReadAsync(
+                (pageSize, pageToken) => accounts.ListMyWorkspacesAsync(new ListMyWorkspacesRequest { PageSize = pageSize, PageToken = pageToken }).ResponseAsync,
+                response => response.Workspaces,
+                response => response.NextPageToken);
 
             return new SessionSnapshot(user, workspaces, Error: null);
         }

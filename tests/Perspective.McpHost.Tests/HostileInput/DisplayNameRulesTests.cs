@@ -1,6 +1,6 @@
 using System.Globalization;
 using CsCheck;
-using Perspective.Identity.Text;
+using Perspective.Platform.Text;
 
 namespace Perspective.McpHost.Tests.HostileInput;
 

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Logging;
-using Perspective.Identity.Access;
 using Perspective.Identity.Accounts;
+using Perspective.Platform.Http;
 
 namespace Perspective.Identity.Pages.Account;
 

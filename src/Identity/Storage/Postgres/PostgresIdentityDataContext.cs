@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Perspective.Platform.Storage;
 
 namespace Perspective.Identity.Storage.Postgres;
 

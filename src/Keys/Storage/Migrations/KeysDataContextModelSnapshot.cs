@@ -113,13 +113,18 @@ namespace Perspective.Keys.Storage.Migrations
 
                     b.Property<string>("Name")
                         .IsRequired()
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Slug")
                         .IsRequired()
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
 
                     b.ToTable("Workspaces", null, t =>
                         {
@@ -227,7 +232,7 @@ namespace Perspective.Keys.Storage.Migrations
                         .IsRequired();
 
                     b.HasOne("Perspective.Identity.Workspaces.Workspace", "Workspace")
-                        .WithMany()
+                        .WithMany("Memberships")
                         .HasForeignKey("WorkspaceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -268,6 +273,11 @@ namespace Perspective.Keys.Storage.Migrations
                         .HasForeignKey("WorkspaceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Perspective.Identity.Workspaces.Workspace", b =>
+                {
+                    b.Navigation("Memberships");
                 });
 
             modelBuilder.Entity("Perspective.Keys.Storage.McpKey", b =>

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using Perspective.Identity.Storage;
+using Perspective.Platform.Storage;
 
 namespace Perspective.McpHost.Admin.Postgres;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Perspective.Identity.Access;
+using Perspective.Platform.Http;
 
 namespace Perspective.McpHost.Mcp.Authentication;
 

@@ -1,5 +1,6 @@
 using Perspective.Identity.Access;
 using Perspective.Identity.OAuth;
+using Perspective.Platform.Http;
 
 namespace Perspective.McpHost.Mcp.Authentication;
 

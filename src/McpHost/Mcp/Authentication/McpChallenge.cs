@@ -1,9 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
-using Perspective.Identity;
 using Perspective.Identity.Access;
-using Perspective.Identity.Hosting;
 using Perspective.Identity.OAuth;
+using Perspective.Platform.Hosting;
+using Perspective.Platform.Http;
 
 namespace Perspective.McpHost.Mcp.Authentication;
 

@@ -10,6 +10,7 @@ using Perspective.Keys.Authentication;
 using Perspective.Keys.Storage;
 using Perspective.Keys.Tokens;
 using Perspective.Keys.Usage;
+using Perspective.Platform.Http;
 
 namespace Perspective.McpHost.Mcp.Authentication;
 

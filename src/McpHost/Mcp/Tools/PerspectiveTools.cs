@@ -3,7 +3,7 @@ using System.Security.Claims;
 using ModelContextProtocol;
 using ModelContextProtocol.Server;
 using Perspective.McpHost.Content;
-using Perspective.Identity.Text;
+using Perspective.Platform.Text;
 
 namespace Perspective.McpHost.Mcp.Tools;
 

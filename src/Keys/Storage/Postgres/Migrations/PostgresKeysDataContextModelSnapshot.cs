@@ -118,13 +118,18 @@ namespace Perspective.Keys.Storage.Postgres.Migrations
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("Slug")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
 
                     b.ToTable("Workspaces", null, t =>
                         {
@@ -232,7 +237,7 @@ namespace Perspective.Keys.Storage.Postgres.Migrations
                         .IsRequired();
 
                     b.HasOne("Perspective.Identity.Workspaces.Workspace", "Workspace")
-                        .WithMany()
+                        .WithMany("Memberships")
                         .HasForeignKey("WorkspaceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -273,6 +278,11 @@ namespace Perspective.Keys.Storage.Postgres.Migrations
                         .HasForeignKey("WorkspaceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Perspective.Identity.Workspaces.Workspace", b =>
+                {
+                    b.Navigation("Memberships");
                 });
 
             modelBuilder.Entity("Perspective.Keys.Storage.McpKey", b =>

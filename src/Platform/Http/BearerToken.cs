@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Perspective.Identity.Access;
+namespace Perspective.Platform.Http;
 
 /// <summary>Reads <c>Authorization: Bearer &lt;token&gt;</c> (RFC 6750), the only way bearer credentials (MCP keys, legacy tokens, access tokens) are accepted.</summary>
 public static class BearerToken

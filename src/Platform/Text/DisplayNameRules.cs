@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 
-namespace Perspective.Identity.Text;
+namespace Perspective.Platform.Text;
 
 /// <summary>
 /// Names that other people read (an app's name on the consent page, a key's name in Settings) must be

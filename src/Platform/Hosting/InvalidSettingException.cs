@@ -1,4 +1,4 @@
-namespace Perspective.Identity.Hosting;
+namespace Perspective.Platform.Hosting;
 
 /// <summary>
 /// A setting the host cannot start with. The host prints <see cref="Exception.Message"/> as one line

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
-namespace Perspective.Identity.Hosting;
+namespace Perspective.Platform.Hosting;
 
 /// <summary>
 /// The host's data folder (<c>Platform:DataDirectory</c>, default <c>data</c> under the content root):

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
-namespace Perspective.Identity.Hosting;
+namespace Perspective.Platform.Hosting;
 
 /// <summary>
 /// Checks <c>Platform:PublicBaseUrl</c>, the one origin every absolute URL the platform hands out is

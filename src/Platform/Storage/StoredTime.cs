@@ -1,4 +1,4 @@
-namespace Perspective.Identity.Storage;
+namespace Perspective.Platform.Storage;
 
 /// <summary>
 /// The time to stamp a row with. PostgreSQL keeps microseconds, not .NET's 100 ns ticks, so times

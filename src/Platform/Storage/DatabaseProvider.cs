@@ -1,4 +1,4 @@
-namespace Perspective.Identity.Storage;
+namespace Perspective.Platform.Storage;
 
 /// <summary>The relational stores the platform runs on (configuration key <c>Database:Provider</c>).</summary>
 public enum DatabaseProvider

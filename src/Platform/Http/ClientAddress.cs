@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 
-namespace Perspective.Identity.Access;
+namespace Perspective.Platform.Http;
 
 /// <summary>The client address a per-address limit counts against.</summary>
 public static class ClientAddress

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 
-namespace Perspective.Identity.Grpc;
+namespace Perspective.Platform.Grpc;
 
 /// <summary>
 /// Answers a gRPC or gRPC-Web request that never reached its service (refused by authentication

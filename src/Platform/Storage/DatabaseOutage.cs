@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace Perspective.Identity.Storage;
+namespace Perspective.Platform.Storage;
 
 /// <summary>
 /// Tells a database that cannot serve right now (server down or restarting, connection refused or

@@ -1,9 +1,10 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
-namespace Perspective.Identity.Storage;
+namespace Perspective.Platform.Storage;
 
 /// <summary>
 /// The one place that knows about database providers: every module's DbContext is configured
@@ -20,15 +21,18 @@ public static class PlatformDatabase
     public static readonly TimeSpan SqliteBusyTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Registers a module's DbContext for the configured provider. Contexts are pooled: one is
+    /// Registers a module's DbContext for the configured provider, and its migrations at
+    /// <paramref name="migrationOrder"/> in <see cref="ModuleMigrations"/>. Contexts are pooled: one is
     /// taken on every request, and pooling keeps that from dominating the request's cost.
     /// </summary>
     public static IHostApplicationBuilder AddPlatformDbContext<TContext, TPostgresContext>(
-        this IHostApplicationBuilder builder, string migrationsHistoryTable)
+        this IHostApplicationBuilder builder, string migrationsHistoryTable, int migrationOrder)
         where TContext : DbContext
         where TPostgresContext : TContext
     {
         var settings = PlatformDatabaseSettings.From(builder.Configuration, builder.Environment);
+        builder.Services.TryAddSingleton(settings);
+        builder.Services.AddSingleton(new ModuleMigration(typeof(TContext), migrationOrder));
         if (settings.Provider == DatabaseProvider.Postgres)
         {
             builder.Services.AddDbContextPool<TContext, TPostgresContext>(options => options.UsePlatformDatabase(settings, migrationsHistoryTable));

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 
-namespace Perspective.Identity.Grpc;
+namespace Perspective.Platform.Grpc;
 
 /// <summary>
 /// Page sizes and opaque page tokens for every <c>List</c> RPC (AIP-158). A token is the
@@ -11,8 +11,30 @@ namespace Perspective.Identity.Grpc;
 /// </summary>
 public static class Paging
 {
+    /// <summary>The page size of every list RPC when the request leaves it 0, as the protos document.</summary>
+    public const int DefaultPageSize = 50;
+
+    /// <summary>The largest page of every list RPC; larger requests are clamped to it.</summary>
+    public const int MaxPageSize = 100;
+
     private const string InvalidToken =
         "page_token is not valid. Pass the next_page_token of the previous response unchanged, or leave it empty for the first page.";
+
+    /// <summary>
+    /// Reads the <c>page_size</c> and <c>page_token</c> of a list RPC whose list is named <paramref name="list"/>:
+    /// INVALID_ARGUMENT for a negative size or a token that list did not issue.
+    /// </summary>
+    public static PageRequest<TCursor> Request<TCursor>(int pageSize, string pageToken, string list, PageTokenFormat<TCursor> format)
+        where TCursor : class
+    {
+        var size = PageSize(pageSize, DefaultPageSize, MaxPageSize);
+        if (!format.TryDecode(pageToken, list, out var after))
+        {
+            GrpcErrors.InvalidArgument(InvalidToken);
+        }
+
+        return new PageRequest<TCursor>(list, format, size, after);
+    }
 
     /// <summary>Validates <paramref name="requested"/>: 0 means the default, above the maximum is clamped, negative is refused.</summary>
     public static int PageSize(int requested, int defaultSize, int maxSize)

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Perspective.Identity.Hosting;
+namespace Perspective.Platform.Hosting;
 
 /// <summary>
 /// The product's own metrics, on the <see cref="MeterName"/> meter. The host exports them with
@@ -44,7 +44,7 @@ public sealed class PlatformMetrics
     public void McpRequest(string credentialKind, string outcome) =>
         mcpRequests.Add(1, new KeyValuePair<string, object?>("credential_kind", credentialKind), new KeyValuePair<string, object?>("outcome", outcome));
 
-    /// <param name="reason">One of <see cref="CredentialFailure"/>'s reasons.</param>
+    /// <param name="reason">One of <c>CredentialFailure</c>'s reasons (Identity).</param>
     public void AuthenticationFailure(string reason) =>
         authenticationFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

@@ -1,4 +1,4 @@
-namespace Perspective.Identity.Hosting;
+namespace Perspective.Platform.Hosting;
 
 /// <summary>
 /// Files and folders that hold secrets (the database, the key-encryption certificate) are readable

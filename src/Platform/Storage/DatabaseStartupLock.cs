@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Perspective.Identity.Storage;
+namespace Perspective.Platform.Storage;
 
 /// <summary>
 /// Serializes database preparation (migrations, shared keys, demo seed) across hosts that start at

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
-using Perspective.Identity.Hosting;
+using Perspective.Platform.Hosting;
 
-namespace Perspective.Identity.Storage;
+namespace Perspective.Platform.Storage;
 
 /// <summary>
 /// Keeps the SQLite database readable by the host's user only (mode 0600). The file is created empty

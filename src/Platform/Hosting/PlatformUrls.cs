@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Perspective.Identity;
+namespace Perspective.Platform.Hosting;
 
 /// <summary>The addresses the platform is reached at, from configuration, so no client hard-codes them.</summary>
 public static class PlatformUrls

@@ -1,18 +1,17 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using ModelContextProtocol;
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
-using Perspective.Identity.Grpc;
-using Perspective.Identity.Storage;
-using Perspective.McpHost.Mcp;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Perspective.Platform.Grpc;
 
-namespace Perspective.McpHost.Extensions;
+namespace Perspective.Platform.Storage;
 
 /// <summary>
 /// While the database is unreachable every caller gets an answer it understands, never a 500
-/// with a stack trace: HTTP (MCP included) 503 with <c>Retry-After</c>, gRPC <c>UNAVAILABLE</c>,
-/// an MCP tool an error result. Nothing is cached, so service resumes as soon as the database does.
+/// with a stack trace: HTTP (MCP included) 503 with <c>Retry-After</c>, gRPC <c>UNAVAILABLE</c>.
+/// Nothing is cached, so service resumes as soon as the database does.
 /// </summary>
 public static class DatabaseOutageResponses
 {
@@ -42,28 +41,13 @@ public static class DatabaseOutageResponses
             }
         });
 
-    /// <summary>An MCP tool that loses the database mid-call reports it in its result.</summary>
-    public static IMcpServerBuilder WithDatabaseOutageResults(this IMcpServerBuilder mcp) =>
-        mcp.WithRequestFilters(filters => filters.AddCallToolFilter(next => async (request, cancellationToken) =>
-        {
-            try
-            {
-                return await next(request, cancellationToken);
-            }
-            catch (Exception e) when (DatabaseOutage.IsCause(e))
-            {
-                Report(request.Services!.GetRequiredService<ILoggerFactory>(), e, McpEndpoint.Path);
-                throw new McpException(DatabaseOutage.Message);
-            }
-        }));
-
     private static long lastReport;
 
     /// <summary>
     /// Once per retry interval, not per refused request: drops the pooled connections of the gone
     /// server session and logs the reason (e.g. "Connection refused"), never the request's credentials.
     /// </summary>
-    internal static void Report(ILoggerFactory loggers, Exception exception, string path)
+    public static void Report(ILoggerFactory loggers, Exception exception, string path)
     {
         var now = Environment.TickCount64;
         var last = Interlocked.Read(ref lastReport);
@@ -80,7 +64,7 @@ public static class DatabaseOutageResponses
 }
 
 /// <summary>Turns an outage inside a gRPC method into <c>UNAVAILABLE</c> with a message the UI shows.</summary>
-internal sealed class DatabaseOutageInterceptor(ILoggerFactory loggers) : Interceptor
+public sealed class DatabaseOutageInterceptor(ILoggerFactory loggers) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)

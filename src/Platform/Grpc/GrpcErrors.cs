@@ -4,7 +4,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Status = Grpc.Core.Status;
 
-namespace Perspective.Identity.Grpc;
+namespace Perspective.Platform.Grpc;
 
 /// <summary>Throws the precise gRPC status a caller can act on; messages are for people, never stack traces.</summary>
 public static class GrpcErrors

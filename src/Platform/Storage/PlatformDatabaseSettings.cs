@@ -1,9 +1,9 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Perspective.Identity.Hosting;
+using Perspective.Platform.Hosting;
 
-namespace Perspective.Identity.Storage;
+namespace Perspective.Platform.Storage;
 
 /// <summary>
 /// Which database every module's tables live in, read from <c>Database:Provider</c> and

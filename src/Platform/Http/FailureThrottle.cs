@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Perspective.Identity.Access;
+namespace Perspective.Platform.Http;
 
 /// <summary>How many failures one client address may make per window before it is refused.</summary>
 public abstract class FailureLimitOptions
