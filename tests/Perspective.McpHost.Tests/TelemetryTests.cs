@@ -83,8 +83,9 @@ public sealed class TelemetryTests(PlatformFactory factory) : IClassFixture<Plat
     [Fact]
     public async Task With_an_otlp_endpoint_requests_are_traced_and_measured_down_to_the_database()
     {
-        var metrics = new List<Metric>();
-        var activities = new List<Activity>();
+        // Listeners are process-wide: spans of other tests running meanwhile arrive here too, from other threads.
+        var metrics = new LockedCollection<Metric>();
+        var activities = new LockedCollection<Activity>();
         using var traced = factory.WithWebHostBuilder(builder =>
         {
             // Nothing listens there: the test reads what the in-memory exporters got.
@@ -103,22 +104,19 @@ public sealed class TelemetryTests(PlatformFactory factory) : IClassFixture<Plat
         {
             traced.Services.GetRequiredService<MeterProvider>().ForceFlush();
             traced.Services.GetRequiredService<TracerProvider>().ForceFlush();
-            lock (activities)
+            if (metrics.Snapshot().Any(m => m.Name == "http.server.request.duration") &&
+                activities.Snapshot().Any(a => a.Kind == ActivityKind.Server && a.GetTagItem("url.path") as string == "/mcp"))
             {
-                if (metrics.Any(m => m.Name == "http.server.request.duration") &&
-                    activities.Any(a => a.Kind == ActivityKind.Server && a.GetTagItem("url.path") as string == "/mcp"))
-                {
-                    break;
-                }
+                break;
             }
 
             await Task.Delay(100);
         }
 
-        Assert.Contains(metrics, m => m.Name == "perspective.mcp.requests");
-        Assert.Contains(metrics, m => m.Name == "http.server.request.duration");
-        Assert.Contains(activities, a => a.Kind == ActivityKind.Server && a.GetTagItem("url.path") as string == "/mcp");
-        Assert.Contains(activities, a => a.Kind == ActivityKind.Client && a.Tags.Any(t => t.Key.StartsWith("db.", StringComparison.Ordinal)));
+        Assert.Contains(metrics.Snapshot(), m => m.Name == "perspective.mcp.requests");
+        Assert.Contains(metrics.Snapshot(), m => m.Name == "http.server.request.duration");
+        Assert.Contains(activities.Snapshot(), a => a.Kind == ActivityKind.Server && a.GetTagItem("url.path") as string == "/mcp");
+        Assert.Contains(activities.Snapshot(), a => a.Kind == ActivityKind.Client && a.Tags.Any(t => t.Key.StartsWith("db.", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -132,4 +130,63 @@ public sealed class TelemetryTests(PlatformFactory factory) : IClassFixture<Plat
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode); // to the sign-in page, like any other page of the UI
         Assert.DoesNotContain("perspective_mcp_requests", await response.Content.ReadAsStringAsync());
     }
+}
+
+/// <summary>A collection the in-memory exporters may add to from any thread while the test reads a snapshot.</summary>
+internal sealed class LockedCollection<T> : ICollection<T>
+{
+    private readonly List<T> items = [];
+
+    public int Count
+    {
+        get
+        {
+            lock (items)
+            {
+                return items.Count;
+            }
+        }
+    }
+
+    public bool IsReadOnly => false;
+
+    public T[] Snapshot()
+    {
+        lock (items)
+        {
+            return [.. items];
+        }
+    }
+
+    public void Add(T item)
+    {
+        lock (items)
+        {
+            items.Add(item);
+        }
+    }
+
+    public void Clear()
+    {
+        lock (items)
+        {
+            items.Clear();
+        }
+    }
+
+    public bool Contains(T item) => Snapshot().Contains(item);
+
+    public void CopyTo(T[] array, int arrayIndex) => Snapshot().CopyTo(array, arrayIndex);
+
+    public bool Remove(T item)
+    {
+        lock (items)
+        {
+            return items.Remove(item);
+        }
+    }
+
+    public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)Snapshot()).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

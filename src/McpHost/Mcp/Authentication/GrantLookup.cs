@@ -26,9 +26,10 @@ public static class GrantLookup
         EF.CompileAsyncQuery((IdentityDataContext db, string tokenId, string authorizationId, string userId) =>
             from token in db.Set<OpenIddictEntityFrameworkCoreToken>().AsNoTracking()
             where token.Id == tokenId && token.Status == Statuses.Valid && token.Type == TokenTypeIdentifiers.AccessToken &&
-                  token.Authorization!.Id == authorizationId && token.Authorization.Status == Statuses.Valid
-            from consented in db.GrantWorkspaces.Where(g => g.AuthorizationId == authorizationId).DefaultIfEmpty()
-            from membership in db.Memberships.Where(m => m.WorkspaceId == consented!.WorkspaceId && m.UserId == userId).DefaultIfEmpty()
+                  token.Subject == userId && token.Authorization!.Id == authorizationId && token.Authorization.Status == Statuses.Valid
+            // Joined on the token's own columns (not the parameters) so the database plans plain joins.
+            from consented in db.GrantWorkspaces.Where(g => g.AuthorizationId == token.Authorization!.Id).DefaultIfEmpty()
+            from membership in db.Memberships.Where(m => m.WorkspaceId == consented!.WorkspaceId && m.UserId == token.Subject).DefaultIfEmpty()
             orderby membership!.Workspace!.Name, membership.Workspace!.Slug
             select new GrantRow(
                 token.Application!.DisplayName,
