@@ -1,7 +1,7 @@
 using System.Net;
 using Grpc.Core;
 using Perspective.Keys.V1;
-using Perspective.McpHost.Tests.HostileInput;
+using Perspective.IntegrationTests.HostileInput;
 using Xunit.Abstractions;
 
 namespace Perspective.EndToEndTests.HostileInput;

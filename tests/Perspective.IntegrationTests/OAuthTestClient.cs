@@ -1,0 +1,156 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Perspective.IntegrationTests;
+
+/// <summary>
+/// An MCP client's side of OAuth against the in-process host: registration, the authorization
+/// request with PKCE, the user's sign-in and consent through the real pages, and the token endpoint.
+/// </summary>
+public sealed partial class OAuthTestClient(WebApplicationFactory<Program> host, CookieContainer userSession)
+{
+    public const string Redirect = "http://127.0.0.1:43117/callback";
+
+    public string Verifier { get; } = Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    public string McpResource => PlatformFactory.PublicBaseUrl + "/mcp";
+
+    public static async Task<JsonElement> RegisterAsync(HttpClient http, object metadata)
+    {
+        using var response = await http.PostAsync("/connect/register", Json(metadata));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"Registration failed: {body}");
+        return body;
+    }
+
+    public static StringContent Json(object value) => new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");
+
+    public async Task<string> RegisterPublicClientAsync(string name = "Test MCP client", string redirect = Redirect)
+    {
+        using var http = host.CreateClient();
+        var registered = await RegisterAsync(http, new { client_name = name, redirect_uris = new[] { redirect }, token_endpoint_auth_method = "none" });
+        return registered.GetProperty("client_id").GetString()!;
+    }
+
+    public Dictionary<string, string?> AuthorizeParameters(string clientId, string redirect = Redirect) => new()
+    {
+        ["response_type"] = "code",
+        ["client_id"] = clientId,
+        ["redirect_uri"] = redirect,
+        ["scope"] = "mcp",
+        ["state"] = "state-123",
+        ["code_challenge"] = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(Verifier))),
+        ["code_challenge_method"] = "S256",
+        ["resource"] = McpResource,
+    };
+
+    /// <summary>Sends the authorization request as the signed-in user; returns the response (consent page or redirect).</summary>
+    public async Task<HttpResponseMessage> StartAsync(IDictionary<string, string?> parameters)
+    {
+        using var browser = host.CreateBrowserLikeClient(userSession);
+        return await browser.GetAsync(QueryHelpers.AddQueryString("/connect/authorize", parameters));
+    }
+
+    /// <summary>Answers the consent page; <paramref name="workspaceIds"/> null keeps the page's default (all).</summary>
+    public async Task<HttpResponseMessage> ConsentAsync(HttpResponseMessage consentPage, string action, IEnumerable<string>? workspaceIds = null)
+    {
+        var html = await consentPage.Content.ReadAsStringAsync();
+        Assert.True(consentPage.StatusCode == HttpStatusCode.OK, $"Expected the consent page, got {consentPage.StatusCode}: {html}");
+        var form = HiddenField().Matches(html)
+            .Select(m => KeyValuePair.Create(WebUtility.HtmlDecode(m.Groups[1].Value), WebUtility.HtmlDecode(m.Groups[2].Value)))
+            .ToList();
+        form.Add(KeyValuePair.Create("__RequestVerificationToken", PlatformFactory.AntiforgeryToken(html)));
+        var choices = workspaceIds ?? WorkspaceChoice().Matches(html).Select(m => m.Groups[1].Value);
+        form.AddRange(choices.Select(id => KeyValuePair.Create("workspaces", id)));
+        form.Add(KeyValuePair.Create("consent_action", action));
+        using var browser = host.CreateBrowserLikeClient(userSession);
+        return await browser.PostAsync("/connect/authorize", new FormUrlEncodedContent(form));
+    }
+
+    /// <summary>Runs the whole authorization request and returns the code from the redirect.</summary>
+    public async Task<string> AuthorizeAsync(string clientId, IEnumerable<string>? workspaceIds = null)
+    {
+        using var page = await StartAsync(AuthorizeParameters(clientId));
+        using var redirect = await ConsentAsync(page, "allow", workspaceIds);
+        var query = RedirectQuery(redirect);
+        Assert.True(query.ContainsKey("code"), $"No code in {redirect.Headers.Location}");
+        Assert.Equal("state-123", query["state"]);
+        return query["code"];
+    }
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> TokenAsync(IDictionary<string, string> form)
+    {
+        using var http = host.CreateClient();
+        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(form));
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    public Task<(HttpStatusCode Status, JsonElement Body)> ExchangeAsync(string clientId, string code) => TokenAsync(new Dictionary<string, string>
+    {
+        ["grant_type"] = "authorization_code",
+        ["code"] = code,
+        ["redirect_uri"] = Redirect,
+        ["client_id"] = clientId,
+        ["code_verifier"] = Verifier,
+        ["resource"] = McpResource,
+    });
+
+    public Task<(HttpStatusCode Status, JsonElement Body)> RefreshAsync(string clientId, string refreshToken) => TokenAsync(new Dictionary<string, string>
+    {
+        ["grant_type"] = "refresh_token",
+        ["refresh_token"] = refreshToken,
+        ["client_id"] = clientId,
+    });
+
+    /// <summary>Registers, authorizes and exchanges: the tokens a freshly connected app holds.</summary>
+    public async Task<(string ClientId, string AccessToken, string RefreshToken)> ConnectAsync(IEnumerable<string>? workspaceIds = null)
+    {
+        var clientId = await RegisterPublicClientAsync();
+        var (status, tokens) = await ExchangeAsync(clientId, await AuthorizeAsync(clientId, workspaceIds));
+        Assert.True(status == HttpStatusCode.OK, tokens.ToString());
+        return (clientId, tokens.GetProperty("access_token").GetString()!, tokens.GetProperty("refresh_token").GetString()!);
+    }
+
+    public static Dictionary<string, string> RedirectQuery(HttpResponseMessage response)
+    {
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"Expected a redirect, got {response.StatusCode}");
+        var location = response.Headers.Location!;
+        return QueryHelpers.ParseQuery(location.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
+    }
+
+    /// <summary>
+    /// The OAuth error of an authorization response: in the redirect when the client's redirect URI
+    /// was already trusted, otherwise in the body of an error page (never redirecting to an unchecked URI).
+    /// </summary>
+    public static async Task<(string Error, string Description)> ErrorAsync(HttpResponseMessage response)
+    {
+        if (response.StatusCode == HttpStatusCode.Redirect)
+        {
+            var query = RedirectQuery(response);
+            return (query["error"], query.GetValueOrDefault("error_description", ""));
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        return (WebUtility.HtmlDecode(ErrorCode().Match(page).Groups[1].Value), WebUtility.HtmlDecode(ErrorDescription().Match(page).Groups[1].Value));
+    }
+
+    private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
+    private static partial Regex HiddenField();
+
+    [GeneratedRegex("name=\"workspaces\" value=\"([^\"]+)\"")]
+    private static partial Regex WorkspaceChoice();
+
+    [GeneratedRegex("id=\"error\">([^<]*)<")]
+    private static partial Regex ErrorCode();
+
+    [GeneratedRegex("id=\"error-description\">([^<]*)<")]
+    private static partial Regex ErrorDescription();
+}
