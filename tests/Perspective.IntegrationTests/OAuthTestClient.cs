@@ -5,6 +5,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
+using Perspective.Accounts.V1;
+using Perspective.Identity.Seeding;
 
 namespace Perspective.IntegrationTests;
 
@@ -19,6 +21,15 @@ public sealed partial class OAuthTestClient(WebApplicationFactory<Program> host,
     public string Verifier { get; } = Base64Url(RandomNumberGenerator.GetBytes(32));
 
     public string McpResource => PlatformFactory.PublicBaseUrl + "/mcp";
+
+    /// <summary>The demo user, signed in, with an app acting for them; and their workspace ids by slug.</summary>
+    public static async Task<(OAuthTestClient OAuth, Dictionary<string, string> Workspaces)> ForDemoUserAsync(WebApplicationFactory<Program> host)
+    {
+        var cookies = await host.SignInAsync(DemoSeed.DemoEmail, DemoSeed.DemoPassword);
+        var accounts = new AccountService.AccountServiceClient(host.CreateGrpcChannel(cookies));
+        var workspaces = (await accounts.ListMyWorkspacesAsync(new ListMyWorkspacesRequest())).Workspaces.ToDictionary(w => w.Slug, w => w.Id);
+        return (new OAuthTestClient(host, cookies), workspaces);
+    }
 
     public static async Task<JsonElement> RegisterAsync(HttpClient http, object metadata)
     {

@@ -145,10 +145,10 @@ public static class HostClients
         this WebApplicationFactory<Program> host, string name, params string[] slugs)
     {
         var cookies = await host.SignInAsync(Perspective.Identity.Seeding.DemoSeed.DemoEmail, Perspective.Identity.Seeding.DemoSeed.DemoPassword);
-        var accounts = new Accounts.V1.AccountService.AccountServiceClient(host.CreateGrpcChannel(cookies));
-        var workspaces = (await accounts.ListMyWorkspacesAsync(new Accounts.V1.ListMyWorkspacesRequest())).Workspaces.ToDictionary(w => w.Slug, w => w.Id);
-        var keys = new Keys.V1.McpKeyService.McpKeyServiceClient(host.CreateGrpcChannel(cookies));
-        var created = await keys.CreateMcpKeyAsync(new Keys.V1.CreateMcpKeyRequest { Name = name, WorkspaceIds = { slugs.Select(s => workspaces[s]) } });
+        var accounts = new Perspective.Accounts.V1.AccountService.AccountServiceClient(host.CreateGrpcChannel(cookies));
+        var workspaces = (await accounts.ListMyWorkspacesAsync(new Perspective.Accounts.V1.ListMyWorkspacesRequest())).Workspaces.ToDictionary(w => w.Slug, w => w.Id);
+        var keys = new Perspective.Keys.V1.McpKeyService.McpKeyServiceClient(host.CreateGrpcChannel(cookies));
+        var created = await keys.CreateMcpKeyAsync(new Perspective.Keys.V1.CreateMcpKeyRequest { Name = name, WorkspaceIds = { slugs.Select(s => workspaces[s]) } });
         return (created.Token, workspaces);
     }
 

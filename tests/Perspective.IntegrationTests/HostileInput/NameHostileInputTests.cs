@@ -27,8 +27,8 @@ public sealed class NameHostileInputTests(PlatformFactory factory) : IClassFixtu
     public async Task A_hostile_key_name_is_an_invalid_argument_about_the_name_on_both_grpc_paths(string name)
     {
         var cookies = await factory.SignInAsync(DemoSeed.DemoEmail, DemoSeed.DemoPassword);
-        var workspaces = await new Accounts.V1.AccountService.AccountServiceClient(factory.CreateGrpcChannel(cookies))
-            .ListMyWorkspacesAsync(new Accounts.V1.ListMyWorkspacesRequest());
+        var workspaces = await new Perspective.Accounts.V1.AccountService.AccountServiceClient(factory.CreateGrpcChannel(cookies))
+            .ListMyWorkspacesAsync(new Perspective.Accounts.V1.ListMyWorkspacesRequest());
         var request = new CreateMcpKeyRequest { Name = name, WorkspaceIds = { workspaces.Workspaces[0].Id } };
         var keysBefore = await KeyCountAsync();
 

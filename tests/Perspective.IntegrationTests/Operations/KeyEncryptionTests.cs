@@ -13,7 +13,7 @@ using Perspective.Platform.Hosting;
 using Perspective.Platform.Storage;
 using Perspective.Tests.Shared;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.Operations;
 
 /// <summary>
 /// The keys the host keeps in its database (OAuth signing and token-encryption keys, the data-protection

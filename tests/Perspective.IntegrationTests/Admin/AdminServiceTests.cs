@@ -12,7 +12,7 @@ using McpKeyService = Perspective.Keys.V1.McpKeyService;
 using Metadata = Grpc.Core.Metadata;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.Admin;
 
 public sealed class AdminServiceTests(PlatformFactory factory) : IClassFixture<PlatformFactory>
 {
@@ -243,8 +243,8 @@ public sealed class AdminServiceTests(PlatformFactory factory) : IClassFixture<P
         var user = await NewUserAsync(admin, "legacy-and-apps@example.com");
         await using (var scope = factory.Services.CreateAsyncScope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<Keys.Storage.KeysDataContext>();
-            db.LegacyTokens.Add(new Keys.Storage.LegacyToken { UserId = user.Id, TokenHash = new byte[32], TokenHint = "abcd", CreateTime = DateTime.UtcNow });
+            var db = scope.ServiceProvider.GetRequiredService<Perspective.Keys.Storage.KeysDataContext>();
+            db.LegacyTokens.Add(new Perspective.Keys.Storage.LegacyToken { UserId = user.Id, TokenHash = new byte[32], TokenHint = "abcd", CreateTime = DateTime.UtcNow });
             await db.SaveChangesAsync();
         }
 

@@ -4,7 +4,7 @@ using Perspective.Accounts.V1;
 using Perspective.Identity.Seeding;
 using Perspective.Keys.V1;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.Operations;
 
 /// <summary>Many writers at once beside MCP traffic: on SQLite (the default) as on PostgreSQL, none of them fails.</summary>
 public sealed class ConcurrentWriteTests

@@ -12,7 +12,7 @@ using Perspective.Identity.Seeding;
 using Perspective.Keys.Tokens;
 using Perspective.Keys.Usage;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.Operations;
 
 /// <summary>The product's metrics move with what happens, and OpenTelemetry is there only when configured.</summary>
 public sealed class TelemetryTests(PlatformFactory factory) : IClassFixture<PlatformFactory>

@@ -2,7 +2,7 @@ using System.Net;
 using Perspective.Identity.Pages.Account;
 using Perspective.Identity.Seeding;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.Accounts;
 
 public sealed class SignInTests(PlatformFactory factory) : IClassFixture<PlatformFactory>
 {

@@ -10,7 +10,7 @@ using Perspective.Identity.Storage;
 using Perspective.Identity.Storage.Postgres;
 using Perspective.McpHost.Lifecycle;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.Operations;
 
 /// <summary>What a load balancer polls: live says the process answers, ready says it should get requests.</summary>
 public sealed class HealthEndpointTests(PlatformFactory factory) : IClassFixture<PlatformFactory>

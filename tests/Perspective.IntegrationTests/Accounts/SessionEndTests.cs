@@ -7,7 +7,7 @@ using Perspective.Accounts.V1;
 using Perspective.Identity;
 using Perspective.Identity.Accounts;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.Accounts;
 
 /// <summary>Sign-out, a password change and a lockout end every session of the user, copies of the cookie included.</summary>
 public sealed class SessionEndTests(PlatformFactory factory) : IClassFixture<PlatformFactory>

@@ -8,7 +8,7 @@ using Perspective.Connectedapps.V1;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Seeding;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.OAuth;
 
 public sealed class ClientMetadataDocumentTests(PlatformFactory factory) : IClassFixture<PlatformFactory>
 {

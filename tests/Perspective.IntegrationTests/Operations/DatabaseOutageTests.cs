@@ -17,7 +17,7 @@ using Perspective.McpHost.Content;
 using Perspective.McpHost.Content.Postgres;
 using Perspective.Platform.Storage;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.Operations;
 
 /// <summary>
 /// What each kind of caller is told while the database cannot serve (simulated per module by an

@@ -14,7 +14,7 @@ using Perspective.Keys.Tokens;
 using Perspective.Keys.V1;
 using Perspective.McpHost.Mcp;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.Mcp;
 
 public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<PlatformFactory>
 {
@@ -339,7 +339,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
         var token = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KeysDataContext>();
-        db.LegacyTokens.Add(new Keys.Storage.LegacyToken { UserId = userId, TokenHash = TokenHashing.Hash(token), TokenHint = token[^4..], CreateTime = DateTime.UtcNow });
+        db.LegacyTokens.Add(new Perspective.Keys.Storage.LegacyToken { UserId = userId, TokenHash = TokenHashing.Hash(token), TokenHint = token[^4..], CreateTime = DateTime.UtcNow });
         await db.SaveChangesAsync();
         return token;
     }

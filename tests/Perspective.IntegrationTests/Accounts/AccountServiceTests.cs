@@ -3,7 +3,7 @@ using Grpc.Net.Client;
 using Perspective.Accounts.V1;
 using Perspective.Identity.Seeding;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.Accounts;
 
 public sealed class AccountServiceTests(PlatformFactory factory) : IClassFixture<PlatformFactory>
 {

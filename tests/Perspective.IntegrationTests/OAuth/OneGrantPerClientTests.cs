@@ -3,7 +3,7 @@ using Perspective.Accounts.V1;
 using Perspective.Connectedapps.V1;
 using Perspective.Identity.Seeding;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.OAuth;
 
 /// <summary>One connected app per app and user: consenting again updates the grant instead of adding one.</summary>
 public sealed class OneGrantPerClientTests(PlatformFactory factory) : IClassFixture<PlatformFactory>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Perspective.Connectedapps.V1;
 using Perspective.Identity.Seeding;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.OAuth;
 
 /// <summary>Recently disconnected: the caller's apps that stopped working in the last 30 days, with when and why.</summary>
 public sealed class DisconnectedAppsTests(PlatformFactory factory) : IClassFixture<PlatformFactory>

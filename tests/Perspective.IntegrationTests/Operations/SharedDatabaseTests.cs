@@ -5,7 +5,7 @@ using Perspective.Accounts.V1;
 using Perspective.Identity.Seeding;
 using Perspective.Keys.V1;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.Operations;
 
 /// <summary>Two hosts alive at once on one database, as behind a load balancer.</summary>
 public sealed class SharedDatabaseTests

@@ -11,7 +11,7 @@ using Perspective.Identity.Accounts;
 using Perspective.Identity.Pages.Account;
 using Xunit.Abstractions;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.Accounts;
 
 /// <summary>
 /// Sign-in resists guessing: every failure looks and takes alike (no account enumeration), and

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Perspective.Keys.Tokens;
 using Perspective.Tests.Shared;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.Operations;
 
 /// <summary>The shipped log levels in Production: nothing per successful request, one line per refused one, never a credential.</summary>
 public sealed class ProductionLogTests : IDisposable

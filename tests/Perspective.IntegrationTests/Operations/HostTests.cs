@@ -8,7 +8,7 @@ using Perspective.McpHost.Admin;
 using Perspective.McpHost.Content;
 using Perspective.Platform.Storage;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.Operations;
 
 public sealed class HostTests(PlatformFactory factory) : IClassFixture<PlatformFactory>
 {

@@ -6,7 +6,7 @@ using Perspective.Connectedapps.V1;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Seeding;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.OAuth;
 
 /// <summary>
 /// Stated lifetimes: access tokens 1 hour; refresh tokens rotate, each valid 30 days after it was

@@ -4,7 +4,7 @@ using Perspective.Connectedapps.V1;
 using Perspective.Identity.OAuth;
 using Perspective.Identity.Seeding;
 
-namespace Perspective.IntegrationTests;
+namespace Perspective.IntegrationTests.OAuth;
 
 /// <summary>A refresh token is redeemed once: simultaneous or later reuse revokes the whole grant, with the reason recorded.</summary>
 public sealed class RefreshTokenReuseTests(PlatformFactory factory) : IClassFixture<PlatformFactory>
