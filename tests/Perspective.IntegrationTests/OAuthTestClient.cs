@@ -1,12 +1,11 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
 using Perspective.Accounts.V1;
 using Perspective.Identity.Seeding;
+using Perspective.Tests.Shared;
 
 namespace Perspective.IntegrationTests;
 
@@ -18,9 +17,9 @@ public sealed partial class OAuthTestClient(WebApplicationFactory<Program> host,
 {
     public const string Redirect = "http://127.0.0.1:43117/callback";
 
-    public string Verifier { get; } = Base64Url(RandomNumberGenerator.GetBytes(32));
+    private readonly OAuthClientFlow flow = new(PlatformFactory.PublicBaseUrl + "/mcp", Redirect);
 
-    public string McpResource => PlatformFactory.PublicBaseUrl + "/mcp";
+    public string Verifier => flow.Verifier;
 
     /// <summary>The demo user, signed in, with an app acting for them; and their workspace ids by slug.</summary>
     public static async Task<(OAuthTestClient OAuth, Dictionary<string, string> Workspaces)> ForDemoUserAsync(WebApplicationFactory<Program> host)
@@ -39,26 +38,16 @@ public sealed partial class OAuthTestClient(WebApplicationFactory<Program> host,
         return body;
     }
 
-    public static StringContent Json(object value) => new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");
+    public static StringContent Json(object value) => OAuthClientFlow.Json(value);
 
     public async Task<string> RegisterPublicClientAsync(string name = "Test MCP client", string redirect = Redirect)
     {
         using var http = host.CreateClient();
-        var registered = await RegisterAsync(http, new { client_name = name, redirect_uris = new[] { redirect }, token_endpoint_auth_method = "none" });
+        var registered = await RegisterAsync(http, OAuthClientFlow.PublicClient(name, redirect));
         return registered.GetProperty("client_id").GetString()!;
     }
 
-    public Dictionary<string, string?> AuthorizeParameters(string clientId, string redirect = Redirect) => new()
-    {
-        ["response_type"] = "code",
-        ["client_id"] = clientId,
-        ["redirect_uri"] = redirect,
-        ["scope"] = "mcp",
-        ["state"] = "state-123",
-        ["code_challenge"] = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(Verifier))),
-        ["code_challenge_method"] = "S256",
-        ["resource"] = McpResource,
-    };
+    public Dictionary<string, string?> AuthorizeParameters(string clientId, string redirect = Redirect) => flow.AuthorizeParameters(clientId, "state-123", redirect);
 
     /// <summary>Sends the authorization request as the signed-in user; returns the response (consent page or redirect).</summary>
     public async Task<HttpResponseMessage> StartAsync(IDictionary<string, string?> parameters)
@@ -72,15 +61,8 @@ public sealed partial class OAuthTestClient(WebApplicationFactory<Program> host,
     {
         var html = await consentPage.Content.ReadAsStringAsync();
         Assert.True(consentPage.StatusCode == HttpStatusCode.OK, $"Expected the consent page, got {consentPage.StatusCode}: {html}");
-        var form = HiddenField().Matches(html)
-            .Select(m => KeyValuePair.Create(WebUtility.HtmlDecode(m.Groups[1].Value), WebUtility.HtmlDecode(m.Groups[2].Value)))
-            .ToList();
-        form.Add(KeyValuePair.Create("__RequestVerificationToken", PlatformFactory.AntiforgeryToken(html)));
-        var choices = workspaceIds ?? WorkspaceChoice().Matches(html).Select(m => m.Groups[1].Value);
-        form.AddRange(choices.Select(id => KeyValuePair.Create("workspaces", id)));
-        form.Add(KeyValuePair.Create("consent_action", action));
         using var browser = host.CreateBrowserLikeClient(userSession);
-        return await browser.PostAsync("/connect/authorize", new FormUrlEncodedContent(form));
+        return await browser.PostAsync("/connect/authorize", new FormUrlEncodedContent(OAuthClientFlow.ConsentForm(html, action, workspaceIds)));
     }
 
     /// <summary>Runs the whole authorization request and returns the code from the redirect.</summary>
@@ -101,22 +83,10 @@ public sealed partial class OAuthTestClient(WebApplicationFactory<Program> host,
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
     }
 
-    public Task<(HttpStatusCode Status, JsonElement Body)> ExchangeAsync(string clientId, string code) => TokenAsync(new Dictionary<string, string>
-    {
-        ["grant_type"] = "authorization_code",
-        ["code"] = code,
-        ["redirect_uri"] = Redirect,
-        ["client_id"] = clientId,
-        ["code_verifier"] = Verifier,
-        ["resource"] = McpResource,
-    });
+    public Task<(HttpStatusCode Status, JsonElement Body)> ExchangeAsync(string clientId, string code) => TokenAsync(flow.CodeExchange(clientId, code));
 
-    public Task<(HttpStatusCode Status, JsonElement Body)> RefreshAsync(string clientId, string refreshToken) => TokenAsync(new Dictionary<string, string>
-    {
-        ["grant_type"] = "refresh_token",
-        ["refresh_token"] = refreshToken,
-        ["client_id"] = clientId,
-    });
+    public Task<(HttpStatusCode Status, JsonElement Body)> RefreshAsync(string clientId, string refreshToken) =>
+        TokenAsync(OAuthClientFlow.Refresh(clientId, refreshToken));
 
     /// <summary>Registers, authorizes and exchanges: the tokens a freshly connected app holds.</summary>
     public async Task<(string ClientId, string AccessToken, string RefreshToken)> ConnectAsync(IEnumerable<string>? workspaceIds = null)
@@ -150,14 +120,6 @@ public sealed partial class OAuthTestClient(WebApplicationFactory<Program> host,
         var page = await response.Content.ReadAsStringAsync();
         return (WebUtility.HtmlDecode(ErrorCode().Match(page).Groups[1].Value), WebUtility.HtmlDecode(ErrorDescription().Match(page).Groups[1].Value));
     }
-
-    private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
-    private static partial Regex HiddenField();
-
-    [GeneratedRegex("name=\"workspaces\" value=\"([^\"]+)\"")]
-    private static partial Regex WorkspaceChoice();
 
     [GeneratedRegex("id=\"error\">([^<]*)<")]
     private static partial Regex ErrorCode();

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
 using Microsoft.AspNetCore.Hosting;
@@ -13,11 +12,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Perspective.Identity.Accounts;
 using Perspective.Identity.Workspaces;
+using Perspective.Tests.Shared;
 
 namespace Perspective.IntegrationTests;
 
 /// <summary>The real host in process, on its own database (see <see cref="TestDatabase"/>) with the demo data seeded.</summary>
-public sealed partial class PlatformFactory : WebApplicationFactory<Program>
+public sealed class PlatformFactory : WebApplicationFactory<Program>
 {
     private readonly string dataDirectory;
     private readonly bool ownsDataDirectory;
@@ -94,25 +94,6 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
         return await action(scope.ServiceProvider.GetRequiredService<WorkspaceDirectory>());
     }
 
-    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password, string returnUrl)
-    {
-        var form = await client.GetStringAsync("/account/login");
-        return await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Form.Email"] = email,
-            ["Form.Password"] = password,
-            ["ReturnUrl"] = returnUrl,
-            ["__RequestVerificationToken"] = AntiforgeryToken(form),
-        }));
-    }
-
-    public static string AntiforgeryToken(string html)
-    {
-        var match = AntiforgeryTokenPattern().Match(html);
-        Assert.True(match.Success, "The page has no antiforgery token.");
-        return WebUtility.HtmlDecode(match.Groups[1].Value);
-    }
-
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
@@ -121,9 +102,6 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
             TestDatabase.Delete(dataDirectory);
         }
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryTokenPattern();
 }
 
 /// <summary>Clients of an in-process host (the factory itself or one derived with WithWebHostBuilder).</summary>
@@ -134,7 +112,7 @@ public static class HostClients
     {
         var cookies = new CookieContainer();
         using var client = host.CreateBrowserLikeClient(cookies);
-        using var response = await PlatformFactory.PostLoginAsync(client, email, password, returnUrl: "/");
+        using var response = await SignInForm.SubmitAsync(client, email, password, returnUrl: "/");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/", response.Headers.Location?.OriginalString);
         return cookies;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Perspective.Accounts.V1;
 using Perspective.Identity;
 using Perspective.Identity.Accounts;
+using Perspective.Tests.Shared;
 
 namespace Perspective.IntegrationTests.Accounts;
 
@@ -83,7 +84,7 @@ public sealed class SessionEndTests(PlatformFactory factory) : IClassFixture<Pla
 
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            using var response = await PlatformFactory.PostLoginAsync(guesser, email, "wrong-password", "/");
+            using var response = await SignInForm.SubmitAsync(guesser, email, "wrong-password", "/");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
@@ -148,7 +149,7 @@ public sealed class SessionEndTests(PlatformFactory factory) : IClassFixture<Pla
         var form = await client.GetStringAsync("/account/logout");
         using var response = await client.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = PlatformFactory.AntiforgeryToken(form),
+            ["__RequestVerificationToken"] = SignInForm.AntiforgeryToken(form),
         }));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
     }

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Perspective.Identity.Accounts;
 using Perspective.Identity.Pages.Account;
+using Perspective.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Perspective.IntegrationTests.Accounts;
@@ -81,7 +82,7 @@ public sealed partial class SignInGuessingTests(PlatformFactory factory, ITestOu
             Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, UnknownEmail, "Some-password-1"));
         }
 
-        using var refused = await PlatformFactory.PostLoginAsync(client, UnknownEmail, "Some-password-1", "/");
+        using var refused = await SignInForm.SubmitAsync(client, UnknownEmail, "Some-password-1", "/");
 
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         var retryAfter = refused.Headers.RetryAfter?.Delta;
@@ -135,21 +136,16 @@ public sealed partial class SignInGuessingTests(PlatformFactory factory, ITestOu
     public async Task Parallel_guesses_cannot_outrun_the_limit()
     {
         using var host = StrictHost(limit: 3);
-        var forms = new List<(HttpClient Client, string Token)>();
+        var forms = new List<(HttpClient Client, string Page)>();
         for (var i = 0; i < 12; i++)
         {
             var client = ClientFrom(host, "203.0.113.40");
-            forms.Add((client, PlatformFactory.AntiforgeryToken(await client.GetStringAsync("/account/login"))));
+            forms.Add((client, await client.GetStringAsync(SignInForm.Path)));
         }
 
         var statuses = await Task.WhenAll(forms.Select(async form =>
         {
-            using var response = await form.Client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["Form.Email"] = UnknownEmail,
-                ["Form.Password"] = "Some-password-1",
-                ["__RequestVerificationToken"] = form.Token,
-            }));
+            using var response = await form.Client.PostAsync(SignInForm.Path, SignInForm.Fields(form.Page, UnknownEmail, "Some-password-1"));
             return response.StatusCode;
         }));
         forms.ForEach(form => form.Client.Dispose());
@@ -189,7 +185,7 @@ public sealed partial class SignInGuessingTests(PlatformFactory factory, ITestOu
     private async Task<Answer> AnswerAsync(string email, string password)
     {
         using var client = factory.CreateBrowserLikeClient(new CookieContainer());
-        using var response = await PlatformFactory.PostLoginAsync(client, email, password, "/");
+        using var response = await SignInForm.SubmitAsync(client, email, password, "/");
         var headers = response.Headers.Concat(response.Content.Headers)
             .Where(h => h.Key is not ("Date" or "Content-Length"))
             .Select(h => h.Key == "Set-Cookie"
@@ -204,14 +200,8 @@ public sealed partial class SignInGuessingTests(PlatformFactory factory, ITestOu
 
     private static async Task<double> TimedFailureAsync(HttpClient client, string email)
     {
-        var form = await client.GetStringAsync("/account/login");
-        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Form.Email"] = email,
-            ["Form.Password"] = "Some-password-1",
-            ["ReturnUrl"] = "/",
-            ["__RequestVerificationToken"] = PlatformFactory.AntiforgeryToken(form),
-        });
+        var form = await client.GetStringAsync(SignInForm.Path);
+        using var content = SignInForm.Fields(form, email, "Some-password-1", returnUrl: "/");
         var watch = Stopwatch.StartNew();
         using var response = await client.PostAsync("/account/login", content);
         var elapsed = watch.Elapsed.TotalMilliseconds;
@@ -227,7 +217,7 @@ public sealed partial class SignInGuessingTests(PlatformFactory factory, ITestOu
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string email, string password)
     {
-        using var response = await PlatformFactory.PostLoginAsync(client, email, password, "/");
+        using var response = await SignInForm.SubmitAsync(client, email, password, "/");
         return response.StatusCode;
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Perspective.Identity.Pages.Account;
 using Perspective.Identity.Seeding;
+using Perspective.Tests.Shared;
 
 namespace Perspective.IntegrationTests.Accounts;
 
@@ -11,7 +12,7 @@ public sealed class SignInTests(PlatformFactory factory) : IClassFixture<Platfor
     {
         using var client = factory.CreateBrowserLikeClient(new CookieContainer());
 
-        using var response = await PlatformFactory.PostLoginAsync(client, DemoSeed.DemoEmail, DemoSeed.DemoPassword, "/w/acme-research/settings");
+        using var response = await SignInForm.SubmitAsync(client, DemoSeed.DemoEmail, DemoSeed.DemoPassword, "/w/acme-research/settings");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/w/acme-research/settings", response.Headers.Location?.OriginalString);
@@ -22,7 +23,7 @@ public sealed class SignInTests(PlatformFactory factory) : IClassFixture<Platfor
     {
         using var client = factory.CreateBrowserLikeClient(new CookieContainer());
 
-        using var response = await PlatformFactory.PostLoginAsync(client, DemoSeed.DemoEmail, DemoSeed.DemoPassword, "https://evil.example/");
+        using var response = await SignInForm.SubmitAsync(client, DemoSeed.DemoEmail, DemoSeed.DemoPassword, "https://evil.example/");
 
         Assert.Equal("/", response.Headers.Location?.OriginalString);
     }
@@ -79,7 +80,7 @@ public sealed class SignInTests(PlatformFactory factory) : IClassFixture<Platfor
         var form = await client.GetStringAsync("/account/logout");
         using var response = await client.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = PlatformFactory.AntiforgeryToken(form),
+            ["__RequestVerificationToken"] = SignInForm.AntiforgeryToken(form),
         }));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -110,7 +111,7 @@ public sealed class SignInTests(PlatformFactory factory) : IClassFixture<Platfor
 
     private static async Task<string> FailedSignInPageAsync(HttpClient client, string email, string password)
     {
-        using var response = await PlatformFactory.PostLoginAsync(client, email, password, "/");
+        using var response = await SignInForm.SubmitAsync(client, email, password, "/");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadAsStringAsync();
     }

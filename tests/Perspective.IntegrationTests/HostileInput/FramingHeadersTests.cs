@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Perspective.Identity.Seeding;
 using Perspective.McpHost.Extensions;
+using Perspective.Tests.Shared;
 
 namespace Perspective.IntegrationTests.HostileInput;
 
@@ -23,7 +24,7 @@ public sealed class FramingHeadersTests(PlatformFactory factory) : IClassFixture
 
         using var first = await client.GetAsync("/account/login");
         using var second = await client.GetAsync("/account/login");
-        using var failed = await PlatformFactory.PostLoginAsync(client, DemoSeed.DemoEmail, "not-the-password", "/");
+        using var failed = await SignInForm.SubmitAsync(client, DemoSeed.DemoEmail, "not-the-password", "/");
 
         foreach (var response in new[] { first, second, failed })
         {

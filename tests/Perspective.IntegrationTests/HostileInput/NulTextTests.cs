@@ -3,6 +3,7 @@ using Grpc.Core;
 using Perspective.Admin.V1;
 using Perspective.Identity.Seeding;
 using Perspective.Keys.V1;
+using Perspective.Tests.Shared;
 
 namespace Perspective.IntegrationTests.HostileInput;
 
@@ -75,7 +76,7 @@ public sealed class NulTextTests(PlatformFactory factory) : IClassFixture<Platfo
         var cookies = new CookieContainer();
         using var client = factory.CreateBrowserLikeClient(cookies);
 
-        using var response = await PlatformFactory.PostLoginAsync(client, "demo\0@perspective.local", DemoSeed.DemoPassword, "/");
+        using var response = await SignInForm.SubmitAsync(client, "demo\0@perspective.local", DemoSeed.DemoPassword, "/");
 
         Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, response.StatusCode.ToString());
         Assert.DoesNotContain(cookies.GetCookies(factory.Server.BaseAddress), cookie => cookie.Name.Contains("Identity", StringComparison.Ordinal));
