@@ -154,6 +154,11 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
     /// </summary>
     public async Task StartAsync()
     {
+        if (process is { HasExited: false })
+        {
+            throw new InvalidOperationException("The host is running: stop it before starting it again.");
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             Launch();

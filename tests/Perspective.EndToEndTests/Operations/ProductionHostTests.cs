@@ -53,6 +53,7 @@ public sealed class ProductionHostTests
         Assert.DoesNotContain(Lines(host.Output).Where(l => l.StartsWith('{')), l => l.Contains(token, StringComparison.Ordinal) || l.Contains(DemoAccounts.Password, StringComparison.Ordinal));
 
         var firstRun = host.Output.Length;
+        await host.KillAsync();
         await host.StartAsync();
         Assert.DoesNotContain(DemoAccounts.Password, host.Output[firstRun..]);
         Assert.DoesNotContain(token, host.Output[firstRun..]);
