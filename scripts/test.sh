@@ -91,7 +91,7 @@ dotnet test Perspective.Platform.sln -c "$configuration" --no-build -nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
 
 echo "== storage suites on PostgreSQL"
-for suite in tests/Perspective.Identity.Tests tests/Perspective.McpHost.Tests; do
+for suite in tests/Perspective.Identity.Tests tests/Perspective.IntegrationTests; do
   PERSPECTIVE_TEST_DATABASE=Postgres PERSPECTIVE_TEST_POSTGRES="$suites_postgres" \
     dotnet test "$suite" -c "$configuration" --no-build -nologo \
     --logger "trx;LogFilePrefix=postgres" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?

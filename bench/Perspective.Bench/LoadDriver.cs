@@ -6,19 +6,17 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using System.Text.RegularExpressions;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Perspective.Accounts.V1;
 using Perspective.Keys.V1;
+using Perspective.Tests.Shared;
 
 namespace Perspective.Bench;
 
 /// <summary>Starts a real bench host on free ports with a fresh database, runs every scenario, prints the table and the ratios.</summary>
-public static partial class LoadDriver
+public static class LoadDriver
 {
-    private const string Email = "demo@perspective.local";
-    private const string Password = "Perspective-demo-1";
     private static readonly byte[] WorkspaceListCall = Encoding.UTF8.GetBytes(
         """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"workspace_list","arguments":{}}}""");
 
@@ -48,7 +46,7 @@ public static partial class LoadDriver
             await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = $"Listed key {i}", WorkspaceIds = { workspaceIds } });
         }
 
-        var oauthToken = await Perspective.EndToEndTests.OAuthConnection.ConnectAsync(host.BaseUrl, "Bench OAuth client", Email, Password);
+        var oauthToken = await OAuthClientFlow.ConnectAsync(host.BaseUrl, "Bench OAuth client", DemoAccounts.Email, DemoAccounts.Password);
         var created = 0;
 
         var runner = new LoadRunner(http);
@@ -121,18 +119,9 @@ public static partial class LoadDriver
     {
         var cookies = new CookieContainer();
         using var http = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri(baseUrl) };
-        var form = await http.GetStringAsync("/account/login");
-        using var response = await http.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Form.Email"] = Email,
-            ["Form.Password"] = Password,
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(Antiforgery().Match(form).Groups[1].Value),
-        }));
+        using var response = await SignInForm.SubmitAsync(http, DemoAccounts.Email, DemoAccounts.Password);
         return response.StatusCode == HttpStatusCode.Redirect ? cookies : throw new InvalidOperationException("The bench host refused the demo sign-in.");
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex Antiforgery();
 }
 
 /// <summary>The bench host as a child process on free loopback ports with its own SQLite file.</summary>

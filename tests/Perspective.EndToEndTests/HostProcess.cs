@@ -12,14 +12,29 @@ namespace Perspective.EndToEndTests;
 /// its keys protected by a key-encryption certificate: on a fresh SQLite file, or (<see cref="OnPostgres"/>)
 /// on a PostgreSQL database shared with other hosts; over https with <see cref="OverHttps"/>.
 /// </summary>
+/// <remarks>
+/// The host's public origin (OAuth issuer, resource, redirects) names its port, so the ports are chosen
+/// before the host starts: free when <see cref="FreePort"/> reserved them, but released before the host
+/// binds them. Another process may take one in between; then the host fails to bind, and a first start
+/// is tried again on new ports, at most <see cref="StartAttempts"/> times. A start counts only once the
+/// host's own log says it listens on every one of its addresses, so a process that took a port can never
+/// pass for the host.
+/// </remarks>
 public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
 {
+    public const int StartAttempts = 3;
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     private readonly string dataDirectory = Directory.CreateTempSubdirectory("perspective-e2e-").FullName;
-    private readonly IReadOnlyDictionary<string, string> settings;
+    private readonly IReadOnlyDictionary<string, string> callerSettings;
+    private readonly bool https;
+    private readonly bool choosesPorts;
     private readonly StringBuilder output = new();
+    private IReadOnlyDictionary<string, string> settings;
     private Process? process;
+    private int launchOutputLength;
+    private bool started;
 
     public HostProcess()
         : this(new Dictionary<string, string>())
@@ -28,6 +43,23 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
 
     private HostProcess(
         IReadOnlyDictionary<string, string> settings, bool https = false, (string Public, string PlainHttp, string Grpc)? urls = null)
+    {
+        (callerSettings, this.https) = (settings, https);
+        if (urls is var (publicUrl, plainHttpUrl, grpcUrl))
+        {
+            (BaseUrl, PlainHttpUrl, GrpcUrl) = (publicUrl, plainHttpUrl, grpcUrl);
+            this.settings = settings;
+        }
+        else
+        {
+            choosesPorts = true;
+            this.settings = ChoosePorts();
+        }
+    }
+
+    /// <summary>Picks free loopback ports for every endpoint; returns the settings that put the host on them.</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(BaseUrl), nameof(GrpcUrl))]
+    private Dictionary<string, string> ChoosePorts()
     {
         var (keyEncryptionCertificate, keyEncryptionKey) = TestCertificates.Instance.KeyEncryption;
         var defaults = new Dictionary<string, string>
@@ -53,18 +85,12 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
             defaults["Kestrel__Endpoints__Http__Url"] = BaseUrl;
         }
 
-        if (urls is var (publicUrl, plainHttpUrl, grpcUrl))
-        {
-            (BaseUrl, PlainHttpUrl, GrpcUrl) = (publicUrl, plainHttpUrl, grpcUrl);
-            defaults.Clear();
-        }
-
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in callerSettings)
         {
             defaults[key] = value;
         }
 
-        this.settings = defaults;
+        return defaults;
     }
 
     /// <summary>A host on its own SQLite file, with extra configuration in environment-variable form.</summary>
@@ -90,13 +116,13 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
         });
 
     /// <summary>The origin of the web UI, gRPC-Web and the MCP endpoint.</summary>
-    public string BaseUrl { get; }
+    public string BaseUrl { get; private set; }
 
     /// <summary>The plain-http endpoint that redirects to the https origin (hosts made by <see cref="OverHttps"/> only).</summary>
-    public string? PlainHttpUrl { get; }
+    public string? PlainHttpUrl { get; private set; }
 
     /// <summary>The HTTP/2-only endpoint for native gRPC clients.</summary>
-    public string GrpcUrl { get; }
+    public string GrpcUrl { get; private set; }
 
     /// <summary>The demo legacy token the host printed once at its first seeding.</summary>
     public string DemoLegacyToken =>
@@ -122,8 +148,57 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
 
     public Task InitializeAsync() => StartAsync();
 
-    /// <summary>Starts the host (again) on the same ports and database and waits until it is healthy.</summary>
+    /// <summary>
+    /// Starts the host and waits until it listens on its addresses and is healthy; started again, it
+    /// keeps its ports and database. A first start whose port another process took moves to new ports.
+    /// </summary>
     public async Task StartAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            throw new InvalidOperationException("The host is running: stop it before starting it again.");
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            Launch();
+            try
+            {
+                await WaitUntilHealthyAsync();
+                started = true;
+                return;
+            }
+            catch (PortTakenException) when (choosesPorts && !started && attempt < StartAttempts)
+            {
+                settings = ChoosePorts();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes a host with <paramref name="create"/> (which reserves its ports with <see cref="FreePort"/>)
+    /// and starts it; when another process took one of those ports first, makes it again on new ones,
+    /// at most <see cref="StartAttempts"/> times. For hosts whose ports are written into their settings
+    /// by the test (an operator's environment file, the scrape port).
+    /// </summary>
+    public static async Task<HostProcess> StartOnFreePortsAsync(Func<HostProcess> create)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var host = create();
+            try
+            {
+                await host.StartAsync();
+                return host;
+            }
+            catch (PortTakenException) when (attempt < StartAttempts)
+            {
+                await host.DisposeAsync();
+            }
+        }
+    }
+
+    private void Launch()
     {
         var start = new ProcessStartInfo("dotnet", [PublishedHost.EntryAssembly])
         {
@@ -142,13 +217,12 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
         }
 
         process?.Dispose();
+        launchOutputLength = Output.Length;
         process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host.");
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-
-        await WaitUntilHealthyAsync();
     }
 
     /// <summary>Kills the host outright (SIGKILL, as <c>kill -9</c>): no shutdown code runs.</summary>
@@ -175,16 +249,23 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
         using var http = CreateHttpClient();
         http.Timeout = TimeSpan.FromSeconds(5);
         var deadline = DateTime.UtcNow + StartTimeout;
+        var addresses = new[] { BaseUrl, GrpcUrl, PlainHttpUrl }.OfType<string>().ToList();
         while (DateTime.UtcNow < deadline)
         {
             if (process!.HasExited)
             {
-                throw new InvalidOperationException($"The host exited with code {process.ExitCode}:\n{Output}");
+                var exited = $"The host exited with code {process.ExitCode}:\n{Output}";
+                throw Output[launchOutputLength..].Contains("address already in use", StringComparison.Ordinal)
+                    ? new PortTakenException(exited)
+                    : new InvalidOperationException(exited);
             }
 
             try
             {
-                if ((await http.GetAsync($"{BaseUrl}/healthz")).StatusCode == HttpStatusCode.OK)
+                // Kestrel logs each address once it is bound (Microsoft.Hosting.Lifetime, at Information).
+                var launched = Output[launchOutputLength..];
+                if (addresses.All(address => launched.Contains($"Now listening on: {address}", StringComparison.Ordinal)) &&
+                    (await http.GetAsync($"{BaseUrl}/healthz")).StatusCode == HttpStatusCode.OK)
                 {
                     return;
                 }
@@ -217,6 +298,7 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
         }
     }
 
+    /// <summary>A loopback port free at this moment; released at once, so start hosts on it with a retry (see the remarks above).</summary>
     internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -238,3 +320,6 @@ public sealed class HostProcess : IAsyncLifetime, IAsyncDisposable
         return running.ExitCode;
     }
 }
+
+/// <summary>The host could not bind one of its ports: another process took it after it was reserved.</summary>
+public sealed class PortTakenException(string message) : Exception(message);

@@ -1,13 +1,13 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Grpc.Net.Client;
 using Perspective.Accounts.V1;
 using Perspective.Keys.V1;
+using Perspective.Tests.Shared;
 
 namespace Perspective.EndToEndTests;
 
 /// <summary>What a signed-in user does through the real host's public surface: the sign-in form, then gRPC.</summary>
-public sealed partial class PlatformApi(HostProcess host, CookieContainer cookies) : IDisposable
+public sealed class PlatformApi(HostProcess host, CookieContainer cookies) : IDisposable
 {
     private readonly GrpcChannel channel = GrpcChannel.ForAddress(host.GrpcUrl, new GrpcChannelOptions
     {
@@ -33,13 +33,7 @@ public sealed partial class PlatformApi(HostProcess host, CookieContainer cookie
         {
             BaseAddress = new Uri(host.BaseUrl),
         };
-        var form = await http.GetStringAsync("/account/login");
-        using var response = await http.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Form.Email"] = email,
-            ["Form.Password"] = password,
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryToken().Match(form).Groups[1].Value),
-        }));
+        using var response = await SignInForm.SubmitAsync(http, email, password);
         if (response.StatusCode != HttpStatusCode.Redirect)
         {
             throw new InvalidOperationException($"Signing in as {email} failed with {response.StatusCode}.");
@@ -58,7 +52,4 @@ public sealed partial class PlatformApi(HostProcess host, CookieContainer cookie
     }
 
     public void Dispose() => channel.Dispose();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Playwright;
+using Perspective.Tests.Shared;
 
 namespace Perspective.EndToEndTests.Browser;
 
@@ -18,8 +19,6 @@ namespace Perspective.EndToEndTests.Browser;
 [Collection(EndToEndCollection.Name)]
 public sealed class FramingAndContentSecurityPolicyTests(HostProcess host, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
-    private const string Email = "demo@perspective.local";
-    private const string Password = "Perspective-demo-1";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private static readonly LocatorAssertionsToBeVisibleOptions Patient = new() { Timeout = 60_000 };
 
@@ -163,8 +162,8 @@ public sealed class FramingAndContentSecurityPolicyTests(HostProcess host, Brows
         };
 
         await page.GotoAsync(host.BaseUrl + "/");
-        await page.GetByLabel("Email").FillAsync(Email);
-        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByLabel("Email").FillAsync(DemoAccounts.Email);
+        await page.GetByLabel("Password").FillAsync(DemoAccounts.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Sidebar" }).GetByText("Demo User")).ToBeVisibleAsync(Patient);
         return (page, messages);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Perspective.EndToEndTests.Interop;
+using Perspective.Tests.Shared;
 
 namespace Perspective.EndToEndTests.Browser;
 
@@ -9,8 +10,6 @@ namespace Perspective.EndToEndTests.Browser;
 [Collection(EndToEndCollection.Name)]
 public sealed partial class SettingsPagesTests(HostProcess host, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private const string Email = "demo@perspective.local";
-    private const string Password = "Perspective-demo-1";
     private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
     private static readonly LocatorAssertionsToBeVisibleOptions Patient = new() { Timeout = 60_000 };
 
@@ -116,7 +115,7 @@ public sealed partial class SettingsPagesTests(HostProcess host, BrowserFixture 
     [Fact]
     public async Task Disconnecting_an_app_connected_through_oauth_cuts_it_off()
     {
-        var accessToken = await OAuthConnection.ConnectAsync(host.BaseUrl, "Browser test app", Email, Password);
+        var accessToken = await OAuthClientFlow.ConnectAsync(host.BaseUrl, "Browser test app", DemoAccounts.Email, DemoAccounts.Password);
         Assert.Equal(HttpStatusCode.OK, await McpRequests.ToolsListStatusAsync(host.BaseUrl, accessToken));
         var page = await SignedInPageAsync("/w/acme-research/settings/connected-apps");
         var card = page.GetByRole(AriaRole.Article, new() { Name = "Connected app Browser test app" });
@@ -135,8 +134,8 @@ public sealed partial class SettingsPagesTests(HostProcess host, BrowserFixture 
         var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(host.BaseUrl + path);
-        await page.GetByLabel("Email").FillAsync(Email);
-        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByLabel("Email").FillAsync(DemoAccounts.Email);
+        await page.GetByLabel("Password").FillAsync(DemoAccounts.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Sidebar" }).GetByText("Demo User")).ToBeVisibleAsync(Patient);
         return page;

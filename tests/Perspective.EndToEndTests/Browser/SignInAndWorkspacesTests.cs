@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Perspective.Tests.Shared;
 
 namespace Perspective.EndToEndTests.Browser;
 
@@ -16,8 +17,8 @@ public sealed class SignInAndWorkspacesTests(HostProcess host, BrowserFixture br
         await page.GotoAsync(host.BaseUrl + "/");
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login\\?ReturnUrl=%2F$"));
 
-        await page.GetByLabel("Email").FillAsync("demo@perspective.local");
-        await page.GetByLabel("Password").FillAsync("Perspective-demo-1");
+        await page.GetByLabel("Email").FillAsync(DemoAccounts.Email);
+        await page.GetByLabel("Password").FillAsync(DemoAccounts.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, Demo User" })).ToBeVisibleAsync(Patient);
@@ -34,7 +35,7 @@ public sealed class SignInAndWorkspacesTests(HostProcess host, BrowserFixture br
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(host.BaseUrl + "/account/login");
-        await page.GetByLabel("Email").FillAsync("demo@perspective.local");
+        await page.GetByLabel("Email").FillAsync(DemoAccounts.Email);
         await page.GetByLabel("Password").FillAsync("wrong-password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 

@@ -28,7 +28,6 @@ public sealed class DocumentedDeploymentTests
         var certificates = TestCertificates.Instance;
         var (keyEncryptionCertificate, keyEncryptionKey) = certificates.NewKeyEncryptionCertificate();
         var dataDirectory = Directory.CreateTempSubdirectory("perspective-deployed-").FullName;
-        var (httpsPort, httpPort, grpcPort) = (HostProcess.FreePort(), HostProcess.FreePort(), HostProcess.FreePort());
         var files = new Dictionary<string, string>
         {
             ["/etc/perspective-platform/tls.pem"] = certificates.ServerCertificatePath,
@@ -37,24 +36,31 @@ public sealed class DocumentedDeploymentTests
             ["/etc/perspective-platform/key-encryption.key"] = keyEncryptionKey,
             ["/var/lib/perspective-platform"] = dataDirectory,
         };
-        var addresses = new Dictionary<string, string>
-        {
-            ["https://perspective.example.com"] = $"https://127.0.0.1:{httpsPort}",
-            ["https://0.0.0.0:443"] = $"https://127.0.0.1:{httpsPort}",
-            ["http://0.0.0.0:80"] = $"http://127.0.0.1:{httpPort}",
-            ["http://127.0.0.1:5081"] = $"http://127.0.0.1:{grpcPort}",
-        };
 
-        var settings = EnvironmentFile(Path.Combine(RepositoryPaths.Root, "deploy", "platform.env"))
-            .ToDictionary(setting => setting.Key, setting => files.GetValueOrDefault(setting.Value) ?? addresses.GetValueOrDefault(setting.Value) ?? setting.Value);
-        Assert.All(settings.Values, value => Assert.DoesNotContain("/etc/", value));
-        settings["ConnectionStrings__Platform"] = ""; // the SQLite file in Platform__DataDirectory, as documented
-        settings["Seed__Demo"] = "false";
+        // The file names the ports, so they are chosen before the host starts (on new ones if another process took one).
+        var (httpsPort, httpPort) = (0, 0);
+        HostProcess DeployedOnFreePorts()
+        {
+            (httpsPort, httpPort, var grpcPort) = (HostProcess.FreePort(), HostProcess.FreePort(), HostProcess.FreePort());
+            var addresses = new Dictionary<string, string>
+            {
+                ["https://perspective.example.com"] = $"https://127.0.0.1:{httpsPort}",
+                ["https://0.0.0.0:443"] = $"https://127.0.0.1:{httpsPort}",
+                ["http://0.0.0.0:80"] = $"http://127.0.0.1:{httpPort}",
+                ["http://127.0.0.1:5081"] = $"http://127.0.0.1:{grpcPort}",
+            };
+
+            var settings = EnvironmentFile(Path.Combine(RepositoryPaths.Root, "deploy", "platform.env"))
+                .ToDictionary(setting => setting.Key, setting => files.GetValueOrDefault(setting.Value) ?? addresses.GetValueOrDefault(setting.Value) ?? setting.Value);
+            Assert.All(settings.Values, value => Assert.DoesNotContain("/etc/", value));
+            settings["ConnectionStrings__Platform"] = ""; // the SQLite file in Platform__DataDirectory, as documented
+            settings["Seed__Demo"] = "false";
+            return HostProcess.Deployed($"https://127.0.0.1:{httpsPort}", $"http://127.0.0.1:{httpPort}", settings);
+        }
 
         try
         {
-            await using var host = HostProcess.Deployed($"https://127.0.0.1:{httpsPort}", $"http://127.0.0.1:{httpPort}", settings);
-            await host.StartAsync();
+            await using var host = await HostProcess.StartOnFreePortsAsync(DeployedOnFreePorts);
 
             using var http = host.CreateHttpClient();
             var discovery = JsonDocument.Parse(await http.GetStringAsync("/.well-known/oauth-authorization-server")).RootElement;

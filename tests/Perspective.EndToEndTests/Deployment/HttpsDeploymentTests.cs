@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Playwright;
 using Perspective.EndToEndTests.Browser;
 using Perspective.EndToEndTests.Interop;
+using Perspective.Tests.Shared;
 
 namespace Perspective.EndToEndTests.Deployment;
 
@@ -14,8 +15,6 @@ namespace Perspective.EndToEndTests.Deployment;
 /// </summary>
 public sealed class HttpsDeploymentTests(HttpsDeploymentTests.Deployment deployment) : IClassFixture<HttpsDeploymentTests.Deployment>
 {
-    private const string Email = "demo@perspective.local";
-    private const string Password = "Perspective-demo-1";
     private static readonly string InteropDirectory = Path.Combine(RepositoryPaths.Root, "tests", "interop");
     private static readonly LocatorAssertionsToBeVisibleOptions Patient = new() { Timeout = 30_000 };
 
@@ -27,8 +26,8 @@ public sealed class HttpsDeploymentTests(HttpsDeploymentTests.Deployment deploym
         await using var context = await deployment.Browser!.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(Host.BaseUrl + "/w/acme-research/settings/mcp");
-        await page.GetByLabel("Email").FillAsync(Email);
-        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByLabel("Email").FillAsync(DemoAccounts.Email);
+        await page.GetByLabel("Password").FillAsync(DemoAccounts.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your keys" })).ToBeVisibleAsync(Patient);
         Assert.StartsWith(Host.BaseUrl + "/", page.Url);
@@ -61,8 +60,8 @@ public sealed class HttpsDeploymentTests(HttpsDeploymentTests.Deployment deploym
             new Dictionary<string, string>
             {
                 ["MCP_URL"] = $"{Host.BaseUrl}/mcp",
-                ["DEMO_EMAIL"] = Email,
-                ["DEMO_PASSWORD"] = Password,
+                ["DEMO_EMAIL"] = DemoAccounts.Email,
+                ["DEMO_PASSWORD"] = DemoAccounts.Password,
                 ["NODE_EXTRA_CA_CERTS"] = TestCertificates.Instance.CaPath,
             });
 
@@ -139,13 +138,7 @@ public sealed class HttpsDeploymentTests(HttpsDeploymentTests.Deployment deploym
         AssertHostOnlySecure(antiforgery);
 
         var html = await form.Content.ReadAsStringAsync();
-        var verification = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
-        using var signIn = await http.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Form.Email"] = Email,
-            ["Form.Password"] = Password,
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(verification),
-        }));
+        using var signIn = await http.PostAsync(SignInForm.Path, SignInForm.Fields(html, DemoAccounts.Email, DemoAccounts.Password));
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         var session = Assert.Single(signIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith("__Host-perspective.session=", StringComparison.Ordinal));
         AssertHostOnlySecure(session);

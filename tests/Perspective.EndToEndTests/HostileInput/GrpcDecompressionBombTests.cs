@@ -1,7 +1,8 @@
 using System.Net;
 using Grpc.Core;
 using Perspective.Keys.V1;
-using Perspective.McpHost.Tests.HostileInput;
+using Perspective.IntegrationTests.HostileInput;
+using Perspective.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Perspective.EndToEndTests.HostileInput;
@@ -46,7 +47,7 @@ public sealed class GrpcDecompressionBombTests(HostProcess host, ITestOutputHelp
     [Fact]
     public async Task A_bomb_as_a_key_name_over_grpc_web_on_the_main_port_is_refused_within_the_limit_and_creates_nothing()
     {
-        using var api = await PlatformApi.SignInAsync(host, "demo@perspective.local", "Perspective-demo-1");
+        using var api = await PlatformApi.SignInAsync(host, DemoAccounts.Email, DemoAccounts.Password);
         using var http = new HttpClient(new SocketsHttpHandler { CookieContainer = api.Cookies, UseCookies = true })
         {
             BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(60),

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Perspective.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Perspective.EndToEndTests.HostileInput;
@@ -142,7 +143,7 @@ public sealed class McpHostileRequestTests(HostProcess host, ITestOutputHelper o
 
     private async Task<string> CreateKeyAsync()
     {
-        using var api = await PlatformApi.SignInAsync(host, "demo@perspective.local", "Perspective-demo-1");
+        using var api = await PlatformApi.SignInAsync(host, DemoAccounts.Email, DemoAccounts.Password);
         return await api.CreateKeyAsync($"Hostile e2e {Guid.NewGuid():N}", "acme-research");
     }
 

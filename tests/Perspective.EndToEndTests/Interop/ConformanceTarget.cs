@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Perspective.Tests.Shared;
 
 namespace Perspective.EndToEndTests.Interop;
 
@@ -43,7 +44,7 @@ public sealed partial class ConformanceTarget : IAsyncLifetime
             host = HostProcess.OnSqlite(new Dictionary<string, string> { ["Platform__PublicBaseUrl"] = proxy.Url });
             await host.InitializeAsync();
             proxy.Target = host.BaseUrl;
-            using var api = await PlatformApi.SignInAsync(host, "demo@perspective.local", "Perspective-demo-1");
+            using var api = await PlatformApi.SignInAsync(host, DemoAccounts.Email, DemoAccounts.Password);
             proxy.Bearer = await api.CreateKeyAsync("MCP conformance runner", "acme-research");
         }
         catch

@@ -1,3 +1,5 @@
+using Perspective.Tests.Shared;
+
 namespace Perspective.EndToEndTests.Interop;
 
 /// <summary>
@@ -16,7 +18,7 @@ public sealed class McpClientInteropTests(HostProcess host)
     {
         Assert.True(Directory.Exists(Path.Combine(InteropDirectory, "node_modules")),
             "tests/interop/node_modules is missing: run the README test command, which installs it.");
-        using var api = await PlatformApi.SignInAsync(host, "demo@perspective.local", "Perspective-demo-1");
+        using var api = await PlatformApi.SignInAsync(host, DemoAccounts.Email, DemoAccounts.Password);
         var token = await api.CreateKeyAsync("Interop clients", "acme-research");
 
         var result = await CommandLineTool.RunAsync(
@@ -43,8 +45,8 @@ public sealed class McpClientInteropTests(HostProcess host)
             new Dictionary<string, string>
             {
                 ["MCP_URL"] = $"{host.BaseUrl}/mcp",
-                ["DEMO_EMAIL"] = "demo@perspective.local",
-                ["DEMO_PASSWORD"] = "Perspective-demo-1",
+                ["DEMO_EMAIL"] = DemoAccounts.Email,
+                ["DEMO_PASSWORD"] = DemoAccounts.Password,
             });
 
         Assert.True(result.ExitCode == 0, $"The OAuth interop test failed:\n{result.Output}\n{result.Error}");
@@ -64,8 +66,8 @@ public sealed class McpClientInteropTests(HostProcess host)
         var environment = new Dictionary<string, string>
         {
             ["MCP_URL"] = $"{shortLived.BaseUrl}/mcp",
-            ["DEMO_EMAIL"] = "demo@perspective.local",
-            ["DEMO_PASSWORD"] = "Perspective-demo-1",
+            ["DEMO_EMAIL"] = DemoAccounts.Email,
+            ["DEMO_PASSWORD"] = DemoAccounts.Password,
             ["ACCESS_TOKEN_LIFETIME_SECONDS"] = accessTokenSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Perspective.Keys.V1;
+using Perspective.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Perspective.EndToEndTests.Operations;
@@ -18,8 +19,6 @@ namespace Perspective.EndToEndTests.Operations;
 /// </summary>
 public sealed class GracefulShutdownTests(ITestOutputHelper output)
 {
-    private const string DemoEmail = "demo@perspective.local";
-    private const string DemoPassword = "Perspective-demo-1";
     private const int Clients = 4;
 
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(10) };
@@ -36,7 +35,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         });
         await host.InitializeAsync();
         string keyId, token;
-        using (var api = await PlatformApi.SignInAsync(host, DemoEmail, DemoPassword))
+        using (var api = await PlatformApi.SignInAsync(host, DemoAccounts.Email, DemoAccounts.Password))
         {
             token = await api.CreateKeyAsync("Drained", "acme-research");
             keyId = (await api.Keys.ListMcpKeysAsync(new ListMcpKeysRequest())).McpKeys.Single(k => k.Name == "Drained").Id;
@@ -105,7 +104,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         Assert.Contains("Stopping: /healthz/ready answers 503", host.Output);
 
         await host.StartAsync();
-        using var afterRestart = await PlatformApi.SignInAsync(host, DemoEmail, DemoPassword);
+        using var afterRestart = await PlatformApi.SignInAsync(host, DemoAccounts.Email, DemoAccounts.Password);
         var key = (await afterRestart.Keys.ListMcpKeysAsync(new ListMcpKeysRequest())).McpKeys.Single(k => k.Id == keyId);
         Assert.NotNull(key.LastUsedTime);
     }

@@ -1,14 +1,12 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using Perspective.Tests.Shared;
 
 namespace Perspective.EndToEndTests.Operations;
 
 /// <summary>The host in Production as operators run it: its console, its demo credentials, its scrape endpoint.</summary>
 public sealed class ProductionHostTests
 {
-    private const string DemoPassword = "Perspective-demo-1";
-
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     [Fact]
@@ -21,7 +19,7 @@ public sealed class ProductionHostTests
             ["Platform__ShutdownDrainDelay"] = "00:00:00",
         });
         await host.InitializeAsync();
-        Assert.Contains($"Demo sign-in (shown only now): demo@perspective.local / {DemoPassword}", host.Output);
+        Assert.Contains($"Demo sign-in (shown only now): {DemoAccounts.Email} / {DemoAccounts.Password}", host.Output);
         var token = host.DemoLegacyToken;
         Assert.NotEmpty(token);
         var before = Lines(host.Output).Count;
@@ -52,25 +50,29 @@ public sealed class ProductionHostTests
         Assert.All(Lines(host.Output).Where(l => l.StartsWith('{')), l => JsonDocument.Parse(l).Dispose());
         Assert.All(printed, l => Assert.True(l.StartsWith("Admin client ", StringComparison.Ordinal) || l.StartsWith("curl ", StringComparison.Ordinal) ||
                                              l.StartsWith("Demo ", StringComparison.Ordinal), $"Not a JSON log line: {l}"));
-        Assert.DoesNotContain(Lines(host.Output).Where(l => l.StartsWith('{')), l => l.Contains(token, StringComparison.Ordinal) || l.Contains(DemoPassword, StringComparison.Ordinal));
+        Assert.DoesNotContain(Lines(host.Output).Where(l => l.StartsWith('{')), l => l.Contains(token, StringComparison.Ordinal) || l.Contains(DemoAccounts.Password, StringComparison.Ordinal));
 
         var firstRun = host.Output.Length;
+        await host.KillAsync();
         await host.StartAsync();
-        Assert.DoesNotContain(DemoPassword, host.Output[firstRun..]);
+        Assert.DoesNotContain(DemoAccounts.Password, host.Output[firstRun..]);
         Assert.DoesNotContain(token, host.Output[firstRun..]);
     }
 
     [Fact]
     public async Task Prometheus_when_enabled_serves_the_product_metrics_on_its_own_port_only()
     {
-        var scrapePort = FreePort();
-        await using var host = HostProcess.OnSqlite(new Dictionary<string, string>
+        var scrapePort = 0;
+        await using var host = await HostProcess.StartOnFreePortsAsync(() =>
         {
-            ["Telemetry__Prometheus__Enabled"] = "true",
-            ["Telemetry__Prometheus__Port"] = scrapePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Platform__ShutdownDrainDelay"] = "00:00:00",
+            scrapePort = HostProcess.FreePort();
+            return HostProcess.OnSqlite(new Dictionary<string, string>
+            {
+                ["Telemetry__Prometheus__Enabled"] = "true",
+                ["Telemetry__Prometheus__Port"] = scrapePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Platform__ShutdownDrainDelay"] = "00:00:00",
+            });
         });
-        await host.InitializeAsync();
         Assert.True((await McpRequests.CallToolAsync(host.BaseUrl, host.DemoLegacyToken, "workspace_list")).Served);
 
         var scraped = await Http.GetStringAsync($"http://127.0.0.1:{scrapePort}/metrics");
@@ -91,11 +93,4 @@ public sealed class ProductionHostTests
 
     private static List<string> Lines(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Perspective.Accounts.V1;
 using Perspective.Keys.V1;
+using Perspective.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Perspective.EndToEndTests.ScaleOut;
@@ -12,9 +13,6 @@ namespace Perspective.EndToEndTests.ScaleOut;
 [Collection(ScaleOutCollection.Name)]
 public sealed class FaultTests(ITestOutputHelper output)
 {
-    private const string DemoEmail = "demo@perspective.local";
-    private const string DemoPassword = "Perspective-demo-1";
-
     [Theory]
     [InlineData("Postgres")]
     [InlineData("Sqlite")]
@@ -25,7 +23,7 @@ public sealed class FaultTests(ITestOutputHelper output)
             ? HostProcess.OnPostgres(ScaleOutCluster.NewDatabase("kill"), settings)
             : HostProcess.OnSqlite(settings);
         await host.InitializeAsync();
-        using var api = await PlatformApi.SignInAsync(host, DemoEmail, DemoPassword);
+        using var api = await PlatformApi.SignInAsync(host, DemoAccounts.Email, DemoAccounts.Password);
         var workspaceId = (await api.Accounts.ListMyWorkspacesAsync(new ListMyWorkspacesRequest())).Workspaces.Single(w => w.Slug == "acme-research").Id;
         var loadToken = (await api.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Load", WorkspaceIds = { workspaceId } })).Token;
 
@@ -76,7 +74,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         await Task.WhenAll(creators.Concat(load));
 
         await host.StartAsync();
-        using var afterRestart = await PlatformApi.SignInAsync(host, DemoEmail, DemoPassword);
+        using var afterRestart = await PlatformApi.SignInAsync(host, DemoAccounts.Email, DemoAccounts.Password);
         var listed = await AllKeysAsync(afterRestart.Keys);
         output.WriteLine($"Acknowledged before the kill: {acknowledged.Count}; keys listed after the restart: {listed.Count} (load key included).");
 
@@ -96,10 +94,10 @@ public sealed class FaultTests(ITestOutputHelper output)
     {
         await using var host = HostProcess.OnPostgres(ScaleOutCluster.NewDatabase("outage"));
         await host.InitializeAsync();
-        using var api = await PlatformApi.SignInAsync(host, DemoEmail, DemoPassword);
+        using var api = await PlatformApi.SignInAsync(host, DemoAccounts.Email, DemoAccounts.Password);
         var workspaceId = (await api.Accounts.ListMyWorkspacesAsync(new ListMyWorkspacesRequest())).Workspaces.First().Id;
         var token = (await api.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Outage", WorkspaceIds = { workspaceId } })).Token;
-        var oauthToken = await OAuthConnection.ConnectAsync(host.BaseUrl, "Outage client", DemoEmail, DemoPassword);
+        var oauthToken = await OAuthClientFlow.ConnectAsync(host.BaseUrl, "Outage client", DemoAccounts.Email, DemoAccounts.Password);
 
         var statuses = new ConcurrentDictionary<HttpStatusCode, int>();
         using var stopLoad = new CancellationTokenSource();

@@ -4,6 +4,7 @@ using Perspective.Accounts.V1;
 using Perspective.Admin.V1;
 using Perspective.Connectedapps.V1;
 using Perspective.Keys.V1;
+using Perspective.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Perspective.EndToEndTests.ScaleOut;
@@ -24,7 +25,7 @@ public sealed class TwoHostTests(TwoHosts hosts, ITestOutputHelper output) : ICl
         {
             using var http = new HttpClient();
             Assert.Equal("""{"status":"Healthy","database":{"provider":"Postgres","status":"Healthy"}}""", await http.GetStringAsync($"{host.BaseUrl}/healthz"));
-            using var demo = await PlatformApi.SignInAsync(host, "demo@perspective.local", "Perspective-demo-1");
+            using var demo = await PlatformApi.SignInAsync(host, DemoAccounts.Email, DemoAccounts.Password);
             Assert.Equal(2, (await demo.Accounts.ListMyWorkspacesAsync(new ListMyWorkspacesRequest())).Workspaces.Count);
         }
     }
@@ -86,7 +87,7 @@ public sealed class TwoHostTests(TwoHosts hosts, ITestOutputHelper output) : ICl
     public async Task An_oauth_token_issued_by_one_host_works_on_the_other_and_disconnecting_there_refuses_it_at_once()
     {
         var user = await NewUserWithWorkspaceAsync("oauth");
-        var token = await OAuthConnection.ConnectAsync(hosts.A.BaseUrl, "Scale-out client", user.Email, Password);
+        var token = await OAuthClientFlow.ConnectAsync(hosts.A.BaseUrl, "Scale-out client", user.Email, Password);
 
         Assert.True((await McpRequests.CallToolAsync(hosts.B.BaseUrl, token, "workspace_list")).Served);
 

@@ -15,10 +15,13 @@ public sealed class TwoHosts : IAsyncLifetime
     public const string AdminClientId = "scale-out-admin";
     private const string AdminClientSecret = "scale-out-admin-secret-for-the-suite";
 
+    private readonly string database = ScaleOutCluster.NewDatabase("two_hosts");
+    private readonly Dictionary<string, string> settings;
+    private HostProcess? b;
+
     public TwoHosts()
     {
-        var database = ScaleOutCluster.NewDatabase("two_hosts");
-        var settings = new Dictionary<string, string>
+        settings = new Dictionary<string, string>
         {
             ["Admin__ClientId"] = AdminClientId,
             ["Admin__ClientSecret"] = AdminClientSecret,
@@ -27,18 +30,30 @@ public sealed class TwoHosts : IAsyncLifetime
             ["Mcp__FailedAuthentication__Limit"] = "100000",
         };
         A = HostProcess.OnPostgres(database, settings);
-
-        // Behind a load balancer every host is configured with the one public address; here that is A's.
-        B = HostProcess.OnPostgres(database, new Dictionary<string, string>(settings) { ["Platform__PublicBaseUrl"] = A.BaseUrl });
     }
 
     public HostProcess A { get; }
 
-    public HostProcess B { get; }
+    public HostProcess B => b ?? throw new InvalidOperationException("Host B is made once host A has started.");
 
-    public Task InitializeAsync() => Task.WhenAll(A.InitializeAsync(), B.InitializeAsync());
+    public async Task InitializeAsync()
+    {
+        await A.InitializeAsync();
 
-    public Task DisposeAsync() => Task.WhenAll(A.DisposeAsync(), B.DisposeAsync());
+        // Behind a load balancer every host is configured with the one public address; here that is A's,
+        // known for certain once A has started (a first start may move to other ports).
+        b = HostProcess.OnPostgres(database, new Dictionary<string, string>(settings) { ["Platform__PublicBaseUrl"] = A.BaseUrl });
+        await b.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await A.DisposeAsync();
+        if (b is not null)
+        {
+            await b.DisposeAsync();
+        }
+    }
 
     /// <summary>The admin service of <paramref name="host"/>, with a client-credentials token from that host.</summary>
     public async Task<AdminService.AdminServiceClient> AdminAsync(HostProcess host)
