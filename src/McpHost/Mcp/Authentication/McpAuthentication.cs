@@ -17,6 +17,9 @@ public static class McpAuthentication
         builder.AddFailureThrottle<FailedAuthenticationThrottle, FailedAuthenticationOptions>("Mcp:FailedAuthentication");
         builder.Services.AddSingleton<ValidatedAccessTokens>();
         builder.Services.AddSingleton<McpChallenge>();
+        // Registered, the handler is built by the container's compiled factory on every request
+        // rather than by reflection (ASP.NET Core looks a handler up in the container first).
+        builder.Services.AddScoped<McpCredentialHandler>();
 
         var audience = OAuthScopes.McpResource(builder.Configuration);
         builder.Services.AddAuthentication()
