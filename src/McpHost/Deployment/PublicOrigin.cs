@@ -57,8 +57,8 @@ public static class PublicOrigin
 
     /// <summary>
     /// Outside Development, a request whose <c>Host</c> names neither the public host nor a loopback
-    /// name gets 400 (unless the operator configured ASP.NET Core's own <c>AllowedHosts</c>, which
-    /// then decides; <c>/mcp</c> answers its own 403 earlier). From here on the request names the
+    /// name gets 400, health probes excepted (unless the operator configured ASP.NET Core's own
+    /// <c>AllowedHosts</c>, which then decides; <c>/mcp</c> answers its own 403 earlier). From here on the request names the
     /// public origin, so nothing downstream can build a URL from a forged <c>Host</c>.
     /// </summary>
     public static WebApplication UsePublicOrigin(this WebApplication app)
@@ -69,7 +69,8 @@ public static class PublicOrigin
         var badHost = $"Bad Request: the Host header does not name this server. Use {PlatformUrls.PublicBaseUrl(app.Configuration)}/.";
         app.Use((context, next) =>
         {
-            if (checkHost && !IsPublicOrLoopback(context.Request.Host, origin))
+            // A balancer probes health by the backend's own address; those answers build no URL.
+            if (checkHost && !context.Request.Path.StartsWithSegments("/healthz") && !IsPublicOrLoopback(context.Request.Host, origin))
             {
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 context.Response.ContentType = "text/plain; charset=utf-8";

@@ -90,7 +90,7 @@ public sealed class HttpsDeploymentTests(HttpsDeploymentTests.Deployment deploym
     }
 
     [Fact]
-    public async Task A_host_header_naming_another_server_is_refused()
+    public async Task A_host_header_naming_another_server_is_refused_except_by_health_probes()
     {
         using var http = Host.CreateHttpClient(TestCertificates.Instance.TrustingHandler(forgedHostHeader: true));
         foreach (var path in new[] { "/.well-known/oauth-authorization-server", "/account/login", "/connect/token" })
@@ -101,6 +101,16 @@ public sealed class HttpsDeploymentTests(HttpsDeploymentTests.Deployment deploym
 
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Contains("Host header", await response.Content.ReadAsStringAsync());
+        }
+
+        // A balancer probes by the backend's own address: health answers build no URL and stay reachable.
+        foreach (var path in new[] { "/healthz/live", "/healthz/ready" })
+        {
+            using var probe = new HttpRequestMessage(HttpMethod.Get, path);
+            probe.Headers.Host = "10.1.2.3:8443";
+            using var response = await http.SendAsync(probe);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
     }
 
