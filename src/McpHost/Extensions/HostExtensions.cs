@@ -81,13 +81,7 @@ public static class HostExtensions
     public static WebApplication MapPlatformEndpoints(this WebApplication app)
     {
         app.MapStaticAssets();
-        // Ready: the database answers, migrations are applied (the host serves only after applying them) and
-        // the host is not draining. /healthz is the same check, polled by scripts and older balancer setups.
-        var ready = new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync };
-        app.MapHealthChecks("/healthz", ready);
-        app.MapHealthChecks("/healthz/ready", ready);
-        // Live: the process answers HTTP; no check runs, so a database outage never gets the host restarted.
-        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReportWriter.WriteLiveAsync });
+        app.MapHealthEndpoints();
         app.MapGrpcReflectionService();
 
         // The settings UI: every page of it needs a signed-in user; the sign-in page brings them back.

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Perspective.McpHost.Lifecycle;
 using Perspective.McpHost.Mcp;
 using Perspective.Platform.Hosting;
 
@@ -58,7 +59,7 @@ public static class PlatformTelemetry
         if (otlp)
         {
             telemetry.WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsProbe(context.Request.Path))
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !HealthEndpoints.IsProbe(context.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddEntityFrameworkCoreInstrumentation()
                 .AddSource(Npgsql)
@@ -98,9 +99,6 @@ public static class PlatformTelemetry
     /// <summary>Counts every MCP request by credential kind and outcome; placed outside the MCP refusals so they count too.</summary>
     public static IApplicationBuilder UseMcpRequestMetrics(this IApplicationBuilder app) =>
         app.UseWhen(McpEndpoint.IsMcpPath, mcp => mcp.UseMiddleware<McpRequestMetrics>());
-
-    // Balancers poll health every few seconds: a trace each would drown the ones that matter.
-    private static bool IsProbe(PathString path) => path.StartsWithSegments("/healthz");
 
     private static PrometheusOptions PrometheusSettings(IConfiguration configuration)
     {

@@ -15,6 +15,25 @@ namespace Perspective.IntegrationTests.Operations;
 /// <summary>What a load balancer polls: live says the process answers, ready says it should get requests.</summary>
 public sealed class HealthEndpointTests(PlatformFactory factory) : IClassFixture<PlatformFactory>
 {
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/healthz/ready")]
+    [InlineData("/healthz/live")]
+    public async Task Probes_answer_get_and_head_only_and_refuse_a_large_body_without_reading_it(string path)
+    {
+        using var http = factory.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path))).StatusCode);
+        foreach (var method in new[] { HttpMethod.Post, HttpMethod.Put, HttpMethod.Delete })
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(new byte[8 * 1024 * 1024]) };
+            using var response = await http.SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+            Assert.Equal("GET, HEAD", string.Join(", ", response.Content.Headers.Allow));
+        }
+    }
+
     [Fact]
     public async Task Live_answers_without_the_database_while_ready_and_healthz_follow_it()
     {
