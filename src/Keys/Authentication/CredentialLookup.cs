@@ -46,35 +46,15 @@ public static class CredentialLookup
                 token.UserId, token.LastUsedTime,
                 membership == null ? null : new ReachableWorkspace(membership.WorkspaceId, membership.Workspace!.Slug, membership.Workspace.Name, membership.Role)));
 
-    public static async Task<KeyCredential?> FindKeyAsync(KeysDataContext db, byte[] hash, CancellationToken cancellationToken)
-    {
-        KeyCredential? found = null;
-        await foreach (var row in KeyByHash(db, hash).WithCancellation(cancellationToken))
-        {
-            found ??= new KeyCredential(row.Id, row.Name, row.UserId, row.LastUsedTime, []);
-            if (row.Workspace is not null)
-            {
-                found.Reachable.Add(row.Workspace);
-            }
-        }
+    public static async Task<KeyCredential?> FindKeyAsync(KeysDataContext db, byte[] hash, CancellationToken cancellationToken) =>
+        await ReachableWorkspaces.CollectAsync(KeyByHash(db, hash), row => row.Workspace, cancellationToken) is (var key, var reachable)
+            ? new KeyCredential(key.Id, key.Name, key.UserId, key.LastUsedTime, reachable)
+            : null;
 
-        return found;
-    }
-
-    public static async Task<LegacyCredential?> FindLegacyTokenAsync(KeysDataContext db, byte[] hash, CancellationToken cancellationToken)
-    {
-        LegacyCredential? found = null;
-        await foreach (var row in LegacyByHash(db, hash).WithCancellation(cancellationToken))
-        {
-            found ??= new LegacyCredential(row.UserId, row.LastUsedTime, []);
-            if (row.Workspace is not null)
-            {
-                found.Reachable.Add(row.Workspace);
-            }
-        }
-
-        return found;
-    }
+    public static async Task<LegacyCredential?> FindLegacyTokenAsync(KeysDataContext db, byte[] hash, CancellationToken cancellationToken) =>
+        await ReachableWorkspaces.CollectAsync(LegacyByHash(db, hash), row => row.Workspace, cancellationToken) is (var token, var reachable)
+            ? new LegacyCredential(token.UserId, token.LastUsedTime, reachable)
+            : null;
 
     private sealed record KeyAccessRow(string Id, string Name, string UserId, DateTime? LastUsedTime, ReachableWorkspace? Workspace);
 

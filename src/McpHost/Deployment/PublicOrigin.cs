@@ -1,3 +1,4 @@
+using Perspective.McpHost.Lifecycle;
 using Perspective.Platform.Hosting;
 
 namespace Perspective.McpHost.Deployment;
@@ -32,18 +33,18 @@ public static class PublicOrigin
     /// </summary>
     public static WebApplication UseHttpsRedirectionToPublicOrigin(this WebApplication app)
     {
-        var origin = new Uri(PlatformUrls.PublicBaseUrl(app.Configuration));
-        if (app.Environment.IsDevelopment() || origin.Scheme != Uri.UriSchemeHttps || !KestrelCertificates.HasHttpsEndpoint(app.Configuration))
+        var publicBase = PlatformUrls.PublicBaseUrl(app.Configuration);
+        if (app.Environment.IsDevelopment() || !publicBase.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ||
+            !KestrelCertificates.HasHttpsEndpoint(app.Configuration))
         {
             return app;
         }
 
-        var publicBase = PlatformUrls.PublicBaseUrl(app.Configuration);
         app.Use((context, next) =>
         {
             var request = context.Request;
             if (request.IsHttps || request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true ||
-                request.Path.StartsWithSegments("/healthz"))
+                HealthEndpoints.IsProbe(request.Path))
             {
                 return next(context);
             }
@@ -66,11 +67,11 @@ public static class PublicOrigin
         var origin = new Uri(PlatformUrls.PublicBaseUrl(app.Configuration));
         var host = HostString.FromUriComponent(origin);
         var checkHost = !app.Environment.IsDevelopment() && string.IsNullOrEmpty(app.Configuration["AllowedHosts"]);
-        var badHost = $"Bad Request: the Host header does not name this server. Use {PlatformUrls.PublicBaseUrl(app.Configuration)}/.";
+        var badHost = $"Bad Request: the Host header does not name this server. Use {origin.GetLeftPart(UriPartial.Authority)}/.";
         app.Use((context, next) =>
         {
             // A balancer probes health by the backend's own address; those answers build no URL.
-            if (checkHost && !context.Request.Path.StartsWithSegments("/healthz") && !IsPublicOrLoopback(context.Request.Host, origin))
+            if (checkHost && !HealthEndpoints.IsProbe(context.Request.Path) && !IsPublicOrLoopback(context.Request.Host, origin))
             {
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 context.Response.ContentType = "text/plain; charset=utf-8";

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Options;
 using Perspective.Platform.Hosting;
 
@@ -43,6 +42,6 @@ public sealed class McpOrigins
     private static string HostKey(string host)
     {
         var name = host.Trim('[', ']').ToLowerInvariant();
-        return name == "localhost" || (IPAddress.TryParse(name, out var address) && IPAddress.IsLoopback(address)) ? "loopback" : name;
+        return PublicBaseUrlSetting.IsLoopback(name) ? "loopback" : name;
     }
 }

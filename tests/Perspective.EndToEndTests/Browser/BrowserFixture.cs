@@ -13,17 +13,23 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        playwright = await Playwright.CreateAsync();
+        Browser = await LaunchChromiumAsync(playwright);
+    }
+
+    /// <summary>Debian's Chromium, headless, with the flags every browser test runs it with (and any extra ones).</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright, params string[] extraArgs)
+    {
         if (!File.Exists(ChromiumPath))
         {
             throw new InvalidOperationException($"{ChromiumPath} is missing: run the README test command, which installs Debian's chromium.");
         }
 
-        playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", .. extraArgs],
         });
     }
 

@@ -202,16 +202,7 @@ public sealed class HttpsDeploymentTests(HttpsDeploymentTests.Deployment deploym
         {
             await Host.StartAsync();
             playwright = await Playwright.CreateAsync();
-            Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = BrowserFixture.ChromiumPath,
-                Headless = true,
-                Args =
-                [
-                    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    $"--ignore-certificate-errors-spki-list={TestCertificates.Instance.ServerPublicKeyPin}",
-                ],
-            });
+            Browser = await BrowserFixture.LaunchChromiumAsync(playwright, $"--ignore-certificate-errors-spki-list={TestCertificates.Instance.ServerPublicKeyPin}");
         }
 
         public async Task DisposeAsync()

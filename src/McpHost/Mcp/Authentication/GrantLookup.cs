@@ -39,20 +39,10 @@ public static class GrantLookup
 
     /// <summary>The grant when the user's token and grant are valid; null when either is not.</summary>
     public static async Task<GrantCredential?> FindUserGrantAsync(
-        IdentityDataContext db, string tokenId, string authorizationId, string userId, CancellationToken cancellationToken)
-    {
-        GrantCredential? found = null;
-        await foreach (var row in UserGrant(db, tokenId, authorizationId, userId).WithCancellation(cancellationToken))
-        {
-            found ??= new GrantCredential(row.AppName ?? "OAuth app", []);
-            if (row.Workspace is not null)
-            {
-                found.Reachable.Add(row.Workspace);
-            }
-        }
-
-        return found;
-    }
+        IdentityDataContext db, string tokenId, string authorizationId, string userId, CancellationToken cancellationToken) =>
+        await ReachableWorkspaces.CollectAsync(UserGrant(db, tokenId, authorizationId, userId), row => row.Workspace, cancellationToken) is (var grant, var reachable)
+            ? new GrantCredential(grant.AppName ?? "OAuth app", reachable)
+            : null;
 
     private sealed record GrantRow(string? AppName, ReachableWorkspace? Workspace);
 }
