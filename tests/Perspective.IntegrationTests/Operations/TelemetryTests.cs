@@ -98,25 +98,23 @@ public sealed class TelemetryTests(PlatformFactory factory) : IClassFixture<Plat
 
         Assert.Equal(HttpStatusCode.OK, await McpTestClient.StatusAsync(traced, $"Bearer {token}"));
 
-        // The server's span and duration are recorded when the request ends on the server, which
-        // may be just after the client has read the response: flush until they are in (bounded).
-        for (var attempt = 0; attempt < 50; attempt++)
+        // The server's span, its duration and the product's count are recorded when the request ends on
+        // the server, which may be just after the client has read the response: flush until all are in (bounded).
+        bool RequestCounted() => metrics.Snapshot().Any(m => m.Name == "perspective.mcp.requests");
+        bool RequestTimed() => metrics.Snapshot().Any(m => m.Name == "http.server.request.duration");
+        bool ServerSpan() => activities.Snapshot().Any(a => a.Kind == ActivityKind.Server && a.GetTagItem("url.path") as string == "/mcp");
+        bool DatabaseSpan() => activities.Snapshot().Any(a => a.Kind == ActivityKind.Client && a.Tags.Any(t => t.Key.StartsWith("db.", StringComparison.Ordinal)));
+        for (var attempt = 0; attempt < 50 && !(RequestCounted() && RequestTimed() && ServerSpan() && DatabaseSpan()); attempt++)
         {
+            await Task.Delay(100);
             traced.Services.GetRequiredService<MeterProvider>().ForceFlush();
             traced.Services.GetRequiredService<TracerProvider>().ForceFlush();
-            if (metrics.Snapshot().Any(m => m.Name == "http.server.request.duration") &&
-                activities.Snapshot().Any(a => a.Kind == ActivityKind.Server && a.GetTagItem("url.path") as string == "/mcp"))
-            {
-                break;
-            }
-
-            await Task.Delay(100);
         }
 
-        Assert.Contains(metrics.Snapshot(), m => m.Name == "perspective.mcp.requests");
-        Assert.Contains(metrics.Snapshot(), m => m.Name == "http.server.request.duration");
-        Assert.Contains(activities.Snapshot(), a => a.Kind == ActivityKind.Server && a.GetTagItem("url.path") as string == "/mcp");
-        Assert.Contains(activities.Snapshot(), a => a.Kind == ActivityKind.Client && a.Tags.Any(t => t.Key.StartsWith("db.", StringComparison.Ordinal)));
+        Assert.True(RequestCounted(), "perspective.mcp.requests was not exported.");
+        Assert.True(RequestTimed(), "http.server.request.duration was not exported.");
+        Assert.True(ServerSpan(), "No server span for /mcp was exported.");
+        Assert.True(DatabaseSpan(), "No database span was exported.");
     }
 
     [Fact]
