@@ -49,7 +49,7 @@ internal static class BenchHost
                 workspaces.Add(workspace);
             }
 
-            var caller = new McpCaller(demoUserId, McpCredentialKind.McpKey, "bench", "Benchmark baseline", workspaces, McpCaller.AllTools);
+            var caller = new McpCaller(demoUserId, McpCredentialKind.McpKey, "bench", "Benchmark baseline", workspaces, McpCaller.ReadWrite);
             context.User = new ClaimsPrincipal(new McpCallerIdentity(caller, "bench"));
             await next(context);
         }));

@@ -28,8 +28,11 @@ public sealed class McpCaller(
     IReadOnlyList<ReachableWorkspace> workspaces,
     IReadOnlyList<string> scopes)
 {
-    /// <summary>What an MCP key or the legacy token may do: every tool.</summary>
-    public static readonly IReadOnlyList<string> AllTools = [OAuthScopes.Mcp];
+    /// <summary>What a read &amp; write key or the legacy token may do, as scopes: every tool.</summary>
+    public static readonly IReadOnlyList<string> ReadWrite = [OAuthScopes.McpRead, OAuthScopes.McpWrite];
+
+    /// <summary>What a read-only key may do, as scopes: the reading tools only.</summary>
+    public static readonly IReadOnlyList<string> ReadOnly = [OAuthScopes.McpRead];
 
     /// <summary>One answer for unknown, out-of-scope and left workspaces, so a tool never reveals which it was.</summary>
     public const string NotAvailable =
@@ -48,11 +51,14 @@ public sealed class McpCaller(
     /// <summary>The effective workspaces, ordered by name then slug.</summary>
     public IReadOnlyList<ReachableWorkspace> Workspaces { get; } = workspaces;
 
-    /// <summary>What the credential may do, as OAuth scopes: an app's granted scopes; <see cref="AllTools"/> for keys.</summary>
+    /// <summary>What the credential may do, as OAuth scopes: an app's granted scopes; <see cref="ReadWrite"/> or <see cref="ReadOnly"/> for keys.</summary>
     public IReadOnlyList<string> Scopes { get; } = scopes;
 
-    /// <summary>True when the credential may call the MCP endpoint's tools at all.</summary>
-    public bool MayUseTools => Scopes.Contains(OAuthScopes.Mcp);
+    /// <summary>True when the credential may call the MCP endpoint's (reading) tools at all.</summary>
+    public bool MayUseTools { get; } = OAuthScopes.MayReadMcp(scopes);
+
+    /// <summary>True when the credential may also call the tools that change data (<see cref="Tools.ToolAccess"/>).</summary>
+    public bool MayWrite { get; } = OAuthScopes.MayWriteMcp(scopes);
 
     /// <summary>The workspace named by a tool argument, when it is one of <see cref="Workspaces"/>; otherwise the tool fails with <see cref="NotAvailable"/>.</summary>
     public ReachableWorkspace Require(string workspaceId) =>

@@ -36,6 +36,7 @@ public static class McpEndpoint
             .WithTools<WorkspaceTools>(ToolJson)
             .WithTools<PerspectiveTools>(ToolJson)
             .WithTools<ConversationTools>(ToolJson)
+            .WithToolAccess()
             .WithToolArgumentChecks()
             .WithDatabaseOutageResults();
         return builder;

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Server;
+using Perspective.McpHost.Mcp.Authentication;
+using Perspective.McpHost.Mcp.Tools;
 
 namespace Perspective.McpHost.Mcp;
 
@@ -13,7 +15,8 @@ namespace Perspective.McpHost.Mcp;
 /// unknown tool as an unhandled error). The checked bytes are handed on, so the body is read once
 /// from the network.
 /// </summary>
-public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOptions> options, IOptions<McpServerOptions> server)
+public sealed class McpRequestBody(
+    RequestDelegate next, IOptions<McpTransportOptions> options, IOptions<McpServerOptions> server, McpChallenge challenge)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -41,12 +44,22 @@ public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOp
             return;
         }
 
-        if (Problem(body.GetBuffer().AsMemory(0, (int)body.Length)) is { } problem)
+        var call = new ToolCall();
+        if (Problem(body.GetBuffer().AsMemory(0, (int)body.Length), call) is { } problem)
         {
             // A well-formed request with wrong parameters is answered as the MCP server answers JSON-RPC
             // errors (200, the error in the body); a body that is no request at all is a 400.
             var status = problem.Code == JsonRpcErrorResponse.InvalidParams ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
             await JsonRpcErrorResponse.WriteAsync(context, status, problem.Code, problem.Message, problem.Id);
+            return;
+        }
+
+        // A read-only OAuth grant calling a tool that changes data is refused here, at the HTTP layer, with the
+        // step-up challenge (the client can ask the user for mcp:write). A read-only key cannot step up: the MCP
+        // server answers its call with a tool error (ToolAccess), which the model reads.
+        if (call.Writing is { } tool && context.User.Caller() is { MayWrite: false, Kind: McpCredentialKind.OAuth } caller)
+        {
+            await challenge.WriteInsufficientScopeAsync(context, ToolAccess.ReadOnlyRefusal(caller, tool), call.Id);
             return;
         }
 
@@ -64,7 +77,18 @@ public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOp
         }
     }
 
-    private (int Code, string Message, JsonElement? Id)? Problem(ReadOnlyMemory<byte> body)
+    // Duplicate member names are refused: readers disagree on which one wins ({"name":"a_list","name":"a_create"}).
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+
+    /// <summary>The tool a <c>tools/call</c> names, when that tool changes data, and the request's id.</summary>
+    private sealed class ToolCall
+    {
+        public string? Writing { get; set; }
+
+        public JsonElement? Id { get; set; }
+    }
+
+    private (int Code, string Message, JsonElement? Id)? Problem(ReadOnlyMemory<byte> body, ToolCall call)
     {
         if (!System.Text.Unicode.Utf8.IsValid(body.Span))
         {
@@ -74,11 +98,11 @@ public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOp
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body);
+            document = JsonDocument.Parse(body, StrictJson);
         }
         catch (JsonException)
         {
-            return (JsonRpcErrorResponse.ParseError, "Parse error: the request body is not JSON.", null);
+            return (JsonRpcErrorResponse.ParseError, "Parse error: the request body is not JSON, or an object in it names a member twice.", null);
         }
 
         using (document)
@@ -103,9 +127,15 @@ public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOp
                 return (JsonRpcErrorResponse.InvalidParams, "Invalid params: initialize needs params.protocolVersion, the MCP revision the client speaks (e.g. \"2025-11-25\").", id);
             }
 
-            if (method.ValueEquals("tools/call") && !(HasString(parameters, "name", out var tool) && server.Value.ToolCollection?.TryGetPrimitive(tool, out _) == true))
+            if (method.ValueEquals("tools/call"))
             {
-                return (JsonRpcErrorResponse.InvalidParams, $"Invalid params: unknown tool '{tool}'. Call tools/list for the tools this server has.", id);
+                if (!(HasString(parameters, "name", out var name) && server.Value.ToolCollection?.TryGetPrimitive(name, out var tool) == true))
+                {
+                    return (JsonRpcErrorResponse.InvalidParams, $"Invalid params: unknown tool '{name}'. Call tools/list for the tools this server has.", id);
+                }
+
+                call.Writing = ToolAccess.IsWriting(tool.ProtocolTool) ? name : null;
+                call.Id = id;
             }
 
             return null;

@@ -25,7 +25,7 @@ public static class ProtectedResourceMetadata
                 {
                     ["resource"] = PlatformUrls.McpEndpointUrl(configuration),
                     ["authorization_servers"] = new[] { PlatformUrls.Issuer(configuration) },
-                    ["scopes_supported"] = new[] { OAuthScopes.Mcp },
+                    ["scopes_supported"] = new[] { OAuthScopes.McpRead, OAuthScopes.McpWrite },
                     ["bearer_methods_supported"] = new[] { "header" },
                     ["resource_name"] = "Perspective MCP server",
                 });

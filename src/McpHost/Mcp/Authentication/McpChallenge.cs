@@ -58,19 +58,35 @@ public sealed partial class McpChallenge(
         var error = credentialPresented ? "error=\"invalid_token\", " : "";
         response.StatusCode = StatusCodes.Status401Unauthorized;
         response.Headers.WWWAuthenticate =
-            $"Bearer {error}resource_metadata=\"{ProtectedResourceMetadata.DocumentUrl(configuration)}\", scope=\"{OAuthScopes.Mcp}\"";
+            $"Bearer {error}resource_metadata=\"{ProtectedResourceMetadata.DocumentUrl(configuration)}\", scope=\"{OAuthScopes.McpReadWrite}\"";
         await response.WriteAsync(Explanation(credentialPresented, accessToken));
     }
 
-    /// <summary>Only an OAuth token without the mcp scope authenticates yet is not allowed in.</summary>
+    /// <summary>Only an OAuth token without any MCP scope authenticates yet is not allowed in.</summary>
     public Task WriteForbiddenAsync(HttpContext context)
+    {
+        RefuseForScope(context);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A read-only OAuth grant called a tool that changes data: 403 with the scope to ask for (step-up
+    /// authorization), so that the client can have the user grant read &amp; write and retry. The body
+    /// is the JSON-RPC error the client shows when it cannot step up.
+    /// </summary>
+    public Task WriteInsufficientScopeAsync(HttpContext context, string message, System.Text.Json.JsonElement? id)
+    {
+        RefuseForScope(context);
+        return JsonRpcErrorResponse.WriteAsync(context, StatusCodes.Status403Forbidden, JsonRpcErrorResponse.TransportError, message, id);
+    }
+
+    private void RefuseForScope(HttpContext context)
     {
         metrics.AuthenticationFailure(CredentialFailure.InsufficientScope);
         LogRefused(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", CredentialFailure.InsufficientScope);
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
         context.Response.Headers.WWWAuthenticate =
-            $"Bearer error=\"insufficient_scope\", scope=\"{OAuthScopes.Mcp}\", resource_metadata=\"{ProtectedResourceMetadata.DocumentUrl(configuration)}\"";
-        return Task.CompletedTask;
+            $"Bearer error=\"insufficient_scope\", scope=\"{OAuthScopes.McpReadWrite}\", resource_metadata=\"{ProtectedResourceMetadata.DocumentUrl(configuration)}\"";
     }
 
     // What the person behind the client should do: an OAuth app reconnects, a key is replaced.

@@ -89,7 +89,7 @@ public sealed class McpCredentialHandler(
         }
 
         lastUsed.Record(new UsedCredential(IsLegacyToken: false, key.Id), key.LastUsedTime);
-        return Success(new McpCaller(key.UserId, McpCredentialKind.McpKey, key.Id, key.Name, key.Reachable, McpCaller.AllTools));
+        return Success(new McpCaller(key.UserId, McpCredentialKind.McpKey, key.Id, key.Name, key.Reachable, McpCaller.ReadWrite));
     }
 
     private async Task<AuthenticateResult> AuthenticateLegacyTokenAsync(byte[] hash)
@@ -102,7 +102,7 @@ public sealed class McpCredentialHandler(
         }
 
         lastUsed.Record(new UsedCredential(IsLegacyToken: true, legacy.UserId), legacy.LastUsedTime);
-        return Success(new McpCaller(legacy.UserId, McpCredentialKind.LegacyToken, legacy.UserId, LegacyTokenName, legacy.Reachable, McpCaller.AllTools));
+        return Success(new McpCaller(legacy.UserId, McpCredentialKind.LegacyToken, legacy.UserId, LegacyTokenName, legacy.Reachable, McpCaller.ReadWrite));
     }
 
     private async Task<AuthenticateResult> AuthenticateAccessTokenAsync(string token)
