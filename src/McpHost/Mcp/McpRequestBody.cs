@@ -15,8 +15,7 @@ namespace Perspective.McpHost.Mcp;
 /// unknown tool as an unhandled error). The checked bytes are handed on, so the body is read once
 /// from the network.
 /// </summary>
-public sealed class McpRequestBody(
-    RequestDelegate next, IOptions<McpTransportOptions> options, IOptions<McpServerOptions> server, McpChallenge challenge)
+public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOptions> options, IOptions<McpServerOptions> server)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -59,7 +58,7 @@ public sealed class McpRequestBody(
         // server answers its call with a tool error (ToolAccess), which the model reads.
         if (call.Writing is { } tool && context.User.Caller() is { MayWrite: false, Kind: McpCredentialKind.OAuth } caller)
         {
-            await challenge.WriteInsufficientScopeAsync(context, ToolAccess.ReadOnlyRefusal(caller, tool), call.Id);
+            await context.RequestServices.GetRequiredService<McpChallenge>().WriteInsufficientScopeAsync(context, ToolAccess.ReadOnlyRefusal(caller, tool), call.Id);
             return;
         }
 
