@@ -43,8 +43,8 @@ public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOp
             return;
         }
 
-        var call = new ToolCall();
-        if (Problem(body.GetBuffer().AsMemory(0, (int)body.Length), call) is { } problem)
+        var facts = new RequestFacts();
+        if (Problem(body.GetBuffer().AsMemory(0, (int)body.Length), facts) is { } problem)
         {
             // A well-formed request with wrong parameters is answered as the MCP server answers JSON-RPC
             // errors (200, the error in the body); a body that is no request at all is a 400.
@@ -53,12 +53,17 @@ public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOp
             return;
         }
 
+        if (facts.ClientName is { } clientName)
+        {
+            McpRequestClient.Declare(context, clientName);
+        }
+
         // A read-only OAuth grant calling a tool that changes data is refused here, at the HTTP layer, with the
         // step-up challenge (the client can ask the user for mcp:write). A read-only key cannot step up: the MCP
         // server answers its call with a tool error (ToolAccess), which the model reads.
-        if (call.Writing is { } tool && context.User.Caller() is { MayWrite: false, Kind: McpCredentialKind.OAuth } caller)
+        if (facts.Writing is { } tool && context.User.Caller() is { MayWrite: false, Kind: McpCredentialKind.OAuth } caller)
         {
-            await context.RequestServices.GetRequiredService<McpChallenge>().WriteInsufficientScopeAsync(context, ToolAccess.ReadOnlyRefusal(caller, tool), call.Id);
+            await context.RequestServices.GetRequiredService<McpChallenge>().WriteInsufficientScopeAsync(context, ToolAccess.ReadOnlyRefusal(caller, tool), facts.Id);
             return;
         }
 
@@ -79,15 +84,17 @@ public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOp
     // Duplicate member names are refused: readers disagree on which one wins ({"name":"a_list","name":"a_create"}).
     private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
 
-    /// <summary>The tool a <c>tools/call</c> names, when that tool changes data, and the request's id.</summary>
-    private sealed class ToolCall
+    /// <summary>What the checks learned: the tool a <c>tools/call</c> names when that tool changes data, the request's id, and the name an <c>initialize</c> declares.</summary>
+    private sealed class RequestFacts
     {
+        public string? ClientName { get; set; }
+
         public string? Writing { get; set; }
 
         public JsonElement? Id { get; set; }
     }
 
-    private (int Code, string Message, JsonElement? Id)? Problem(ReadOnlyMemory<byte> body, ToolCall call)
+    private (int Code, string Message, JsonElement? Id)? Problem(ReadOnlyMemory<byte> body, RequestFacts facts)
     {
         if (!System.Text.Unicode.Utf8.IsValid(body.Span))
         {
@@ -121,9 +128,17 @@ public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOp
             }
 
             var parameters = message.TryGetProperty("params", out var given) ? given : default;
-            if (method.ValueEquals("initialize") && !HasString(parameters, "protocolVersion", out _))
+            if (method.ValueEquals("initialize"))
             {
-                return (JsonRpcErrorResponse.InvalidParams, "Invalid params: initialize needs params.protocolVersion, the MCP revision the client speaks (e.g. \"2025-11-25\").", id);
+                if (!HasString(parameters, "protocolVersion", out _))
+                {
+                    return (JsonRpcErrorResponse.InvalidParams, "Invalid params: initialize needs params.protocolVersion, the MCP revision the client speaks (e.g. \"2025-11-25\").", id);
+                }
+
+                if (parameters.TryGetProperty("clientInfo", out var clientInfo) && HasString(clientInfo, "name", out var clientName))
+                {
+                    facts.ClientName = clientName;
+                }
             }
 
             if (method.ValueEquals("tools/call"))
@@ -133,8 +148,8 @@ public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOp
                     return (JsonRpcErrorResponse.InvalidParams, $"Invalid params: unknown tool '{name}'. Call tools/list for the tools this server has.", id);
                 }
 
-                call.Writing = ToolAccess.IsWriting(tool.ProtocolTool) ? name : null;
-                call.Id = id;
+                facts.Writing = ToolAccess.IsWriting(tool.ProtocolTool) ? name : null;
+                facts.Id = id;
             }
 
             return null;

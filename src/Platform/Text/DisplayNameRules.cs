@@ -50,4 +50,35 @@ public static class DisplayNameRules
     /// <summary>Like <see cref="Problem"/>, for a name that must not be empty (pass it trimmed).</summary>
     public static string? RequiredProblem(string field, string value, int maxLength) =>
         value.Length == 0 ? $"{field} must be 1 to {maxLength} characters." : Problem(field, value, maxLength);
+
+    /// <summary>
+    /// Untrusted text made displayable by the same rule: every character <see cref="Problem"/> refuses (and
+    /// any unpaired surrogate) dropped, trimmed, and cut to at most <paramref name="maxLength"/> UTF-16 code
+    /// units without splitting a character. For names a client sends about itself, which are shown, not refused.
+    /// </summary>
+    public static string Visible(string value, int maxLength)
+    {
+        var kept = new StringBuilder(Math.Min(value.Length, maxLength * 2));
+        var rest = value.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            var status = Rune.DecodeFromUtf16(rest, out var rune, out var consumed);
+            if (status == OperationStatus.Done && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Control or UnicodeCategory.Format
+                    or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator))
+            {
+                kept.Append(rest[..consumed]);
+            }
+
+            rest = rest[consumed..];
+        }
+
+        var text = kept.ToString().Trim();
+        if (text.Length <= maxLength)
+        {
+            return text;
+        }
+
+        var cut = char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength;
+        return text[..cut].TrimEnd();
+    }
 }
