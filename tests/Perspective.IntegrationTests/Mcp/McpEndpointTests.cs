@@ -160,7 +160,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
     public async Task Deleting_the_key_refuses_the_very_next_request()
     {
         var user = await NewUserAsync("deleted-key");
-        var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Doomed", WorkspaceIds = { user.WorkspaceId } });
+        var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Doomed", WorkspaceIds = { user.WorkspaceId }, Access = McpKeyAccess.ReadWrite });
         await using var client = await McpTestClient.ConnectAsync(factory, created.Token);
         await client.CallAsync("workspace_list");
 
@@ -181,7 +181,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
             await w.AddMemberAsync(workspace.Id, user.Id, MembershipRole.Member);
             return workspace.Id.ToString();
         });
-        var token = (await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Both", WorkspaceIds = { user.WorkspaceId, shared } })).Token;
+        var token = (await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Both", WorkspaceIds = { user.WorkspaceId, shared }, Access = McpKeyAccess.ReadWrite })).Token;
         await using var client = await McpTestClient.ConnectAsync(factory, token);
         Assert.Equal(2, (await client.CallAsync("workspace_list")).GetProperty("workspaces").GetArrayLength());
 
@@ -267,7 +267,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
             using (var host = PlatformFactory.OnData(dataDirectory, b => b.UseSetting("Keys:LastUsed:FlushInterval", "01:00:00")))
             {
                 var user = await NewUserAsync(host, "last-used");
-                var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Used", WorkspaceIds = { user.WorkspaceId } });
+                var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Used", WorkspaceIds = { user.WorkspaceId }, Access = McpKeyAccess.ReadWrite });
                 keyId = created.McpKey.Id;
                 await using (var client = await McpTestClient.ConnectAsync(host, created.Token))
                 {
