@@ -140,6 +140,14 @@ namespace Perspective.Keys.Storage.Migrations
                     b.Property<DateTime>("CreateTime")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LastUsedAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastUsedClient")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LastUsedTime")
                         .HasColumnType("TEXT");
 

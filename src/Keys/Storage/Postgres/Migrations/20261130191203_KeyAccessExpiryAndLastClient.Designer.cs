@@ -12,7 +12,7 @@ using Perspective.Keys.Storage.Postgres;
 namespace Perspective.Keys.Storage.Postgres.Migrations
 {
     [DbContext(typeof(PostgresKeysDataContext))]
-    [Migration("20261130190610_KeyAccessExpiryAndLastClient")]
+    [Migration("20261130191203_KeyAccessExpiryAndLastClient")]
     partial class KeyAccessExpiryAndLastClient
     {
         /// <inheritdoc />
@@ -147,6 +147,14 @@ namespace Perspective.Keys.Storage.Postgres.Migrations
 
                     b.Property<DateTime>("CreateTime")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastUsedAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("LastUsedClient")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTime?>("LastUsedTime")
                         .HasColumnType("timestamp with time zone");

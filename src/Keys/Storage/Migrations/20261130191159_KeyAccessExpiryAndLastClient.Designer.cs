@@ -11,7 +11,7 @@ using Perspective.Keys.Storage;
 namespace Perspective.Keys.Storage.Migrations
 {
     [DbContext(typeof(KeysDataContext))]
-    [Migration("20261130190607_KeyAccessExpiryAndLastClient")]
+    [Migration("20261130191159_KeyAccessExpiryAndLastClient")]
     partial class KeyAccessExpiryAndLastClient
     {
         /// <inheritdoc />
@@ -141,6 +141,14 @@ namespace Perspective.Keys.Storage.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreateTime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastUsedAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastUsedClient")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LastUsedTime")

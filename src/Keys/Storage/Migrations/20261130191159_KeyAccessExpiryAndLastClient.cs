@@ -38,6 +38,20 @@ namespace Perspective.Keys.Storage.Migrations
                 type: "TEXT",
                 maxLength: 64,
                 nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "LastUsedAddress",
+                table: "LegacyTokens",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "LastUsedClient",
+                table: "LegacyTokens",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
         }
 
         /// <inheritdoc />
@@ -58,6 +72,14 @@ namespace Perspective.Keys.Storage.Migrations
             migrationBuilder.DropColumn(
                 name: "LastUsedClient",
                 table: "McpKeys");
+
+            migrationBuilder.DropColumn(
+                name: "LastUsedAddress",
+                table: "LegacyTokens");
+
+            migrationBuilder.DropColumn(
+                name: "LastUsedClient",
+                table: "LegacyTokens");
         }
     }
 }
