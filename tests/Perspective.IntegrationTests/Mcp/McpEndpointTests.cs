@@ -223,8 +223,8 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         var expected = credentialPresented
-            ? $"Bearer error=\"invalid_token\", resource_metadata=\"{PlatformFactory.PublicBaseUrl}/.well-known/oauth-protected-resource/mcp\", scope=\"mcp\""
-            : $"Bearer resource_metadata=\"{PlatformFactory.PublicBaseUrl}/.well-known/oauth-protected-resource/mcp\", scope=\"mcp\"";
+            ? $"Bearer error=\"invalid_token\", resource_metadata=\"{PlatformFactory.PublicBaseUrl}/.well-known/oauth-protected-resource/mcp\", scope=\"mcp:read mcp:write\""
+            : $"Bearer resource_metadata=\"{PlatformFactory.PublicBaseUrl}/.well-known/oauth-protected-resource/mcp\", scope=\"mcp:read mcp:write\"";
         Assert.Equal(expected, response.Headers.WwwAuthenticate.ToString());
     }
 
@@ -252,7 +252,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
         Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(
-            $$"""{"resource":"{{PlatformFactory.PublicBaseUrl}}/mcp","authorization_servers":["{{PlatformFactory.PublicBaseUrl}}/"],"scopes_supported":["mcp"],"bearer_methods_supported":["header"],"resource_name":"Perspective MCP server"}""",
+            $$"""{"resource":"{{PlatformFactory.PublicBaseUrl}}/mcp","authorization_servers":["{{PlatformFactory.PublicBaseUrl}}/"],"scopes_supported":["mcp:read","mcp:write"],"bearer_methods_supported":["header"],"resource_name":"Perspective MCP server"}""",
             JsonSerializer.Serialize(document.RootElement));
     }
 
