@@ -56,13 +56,17 @@ public sealed partial class OAuthTestClient(WebApplicationFactory<Program> host,
         return await browser.GetAsync(QueryHelpers.AddQueryString("/connect/authorize", parameters));
     }
 
-    /// <summary>Answers the consent page; <paramref name="workspaceIds"/> null keeps the page's default (all).</summary>
-    public async Task<HttpResponseMessage> ConsentAsync(HttpResponseMessage consentPage, string action, IEnumerable<string>? workspaceIds = null)
+    /// <summary>
+    /// Answers the consent page; <paramref name="workspaceIds"/> null keeps the page's default (all), <paramref name="access"/>
+    /// null the access it preselects (<c>read</c> or <c>read_write</c> choose; any other value is sent as is).
+    /// </summary>
+    public async Task<HttpResponseMessage> ConsentAsync(
+        HttpResponseMessage consentPage, string action, IEnumerable<string>? workspaceIds = null, string? access = null)
     {
         var html = await consentPage.Content.ReadAsStringAsync();
         Assert.True(consentPage.StatusCode == HttpStatusCode.OK, $"Expected the consent page, got {consentPage.StatusCode}: {html}");
         using var browser = host.CreateBrowserLikeClient(userSession);
-        return await browser.PostAsync("/connect/authorize", new FormUrlEncodedContent(OAuthClientFlow.ConsentForm(html, action, workspaceIds)));
+        return await browser.PostAsync("/connect/authorize", new FormUrlEncodedContent(OAuthClientFlow.ConsentForm(html, action, workspaceIds, access)));
     }
 
     /// <summary>Runs the whole authorization request and returns the code from the redirect.</summary>

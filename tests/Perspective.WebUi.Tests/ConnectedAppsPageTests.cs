@@ -72,11 +72,30 @@ public sealed class ConnectedAppsPageTests : SettingsTestContext
 
         var verified = page.WaitForElement("article[aria-label='Connected app Claude']");
         Assert.Contains("Verified: https://claude.ai", verified.TextContent);
-        Assert.Contains("Use your workspaces through MCP", verified.TextContent);
+        Assert.Contains("AccessRead & write", verified.TextContent);
         Assert.Contains("Stay connected", verified.TextContent);
         var registered = page.Find("article[aria-label='Connected app Some CLI']");
         Assert.Contains("Self-registered (unverified)", registered.TextContent);
         Assert.DoesNotContain("Verified:", registered.TextContent);
+    }
+
+    [Theory]
+    [InlineData("mcp:read mcp:write offline_access", "Read & write")]
+    [InlineData("mcp:read offline_access", "Read only")]
+    [InlineData("mcp", "Read & write")]
+    public void An_app_shows_its_access_as_read_only_or_read_and_write(string scopes, string access)
+    {
+        ConnectedApps.Apps.Add(new ConnectedApp
+        {
+            Id = "a5", Name = "Cursor", ClientKind = ClientKind.Registered, RedirectHost = "127.0.0.1", Scopes = { scopes.Split(' ') },
+            ConnectTime = Timestamp.FromDateTime(new DateTime(2026, 5, 6, 7, 8, 0, DateTimeKind.Utc)),
+        });
+
+        var page = Render<ConnectedAppsSettings>(parameters => parameters.Add(p => p.WorkspaceSlug, "acme-research"));
+
+        var card = page.WaitForElement("article[aria-label='Connected app Cursor']");
+        Assert.Contains($"Access{access}", card.TextContent);
+        Assert.DoesNotContain("mcp", card.TextContent);
     }
 
     [Fact]

@@ -40,9 +40,11 @@ public sealed partial class OAuthClientFlow(string mcpResource, string redirect)
 
     /// <summary>
     /// The consent page's form answered with <paramref name="action"/> (<c>allow</c> or <c>deny</c>):
-    /// its hidden fields, its antiforgery token and the chosen workspaces (null: every one the page offers).
+    /// its hidden fields, its antiforgery token, the chosen workspaces (null: every one the page offers)
+    /// and the chosen access (null: the one the page preselects, if it offers a choice; <c>read</c> or <c>read_write</c>).
     /// </summary>
-    public static List<KeyValuePair<string, string>> ConsentForm(string consentPage, string action, IEnumerable<string>? workspaceIds = null)
+    public static List<KeyValuePair<string, string>> ConsentForm(
+        string consentPage, string action, IEnumerable<string>? workspaceIds = null, string? access = null)
     {
         var form = HiddenField().Matches(consentPage)
             .Select(m => KeyValuePair.Create(WebUtility.HtmlDecode(m.Groups[1].Value), WebUtility.HtmlDecode(m.Groups[2].Value)))
@@ -50,6 +52,12 @@ public sealed partial class OAuthClientFlow(string mcpResource, string redirect)
         form.Add(KeyValuePair.Create("__RequestVerificationToken", SignInForm.AntiforgeryToken(consentPage)));
         var choices = workspaceIds ?? WorkspaceChoice().Matches(consentPage).Select(m => m.Groups[1].Value);
         form.AddRange(choices.Select(id => KeyValuePair.Create("workspaces", id)));
+        var chosenAccess = access ?? (CheckedAccess().Match(consentPage) is { Success: true } preselected ? preselected.Groups[1].Value : null);
+        if (chosenAccess is not null)
+        {
+            form.Add(KeyValuePair.Create("access", chosenAccess));
+        }
+
         form.Add(KeyValuePair.Create("consent_action", action));
         return form;
     }
@@ -114,6 +122,9 @@ public sealed partial class OAuthClientFlow(string mcpResource, string redirect)
 
     [GeneratedRegex("name=\"workspaces\" value=\"([^\"]+)\"")]
     private static partial Regex WorkspaceChoice();
+
+    [GeneratedRegex("name=\"access\" value=\"([^\"]+)\" checked=\"checked\"")]
+    private static partial Regex CheckedAccess();
 
     [GeneratedRegex("[?&]code=([^&]+)")]
     private static partial Regex AuthorizationCode();

@@ -29,6 +29,8 @@ internal static class ClientApplications
             Permissions.GrantTypes.RefreshToken,
             Permissions.ResponseTypes.Code,
             Permissions.Prefixes.Scope + OAuthScopes.Mcp,
+            Permissions.Prefixes.Scope + OAuthScopes.McpRead,
+            Permissions.Prefixes.Scope + OAuthScopes.McpWrite,
             Permissions.Prefixes.Scope + Scopes.OfflineAccess,
         ]);
         descriptor.AddResourcePermissions(OAuthScopes.McpResource(configuration));

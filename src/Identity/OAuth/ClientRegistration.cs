@@ -23,6 +23,7 @@ public static class ClientRegistration
     private const string InvalidClientMetadata = "invalid_client_metadata";
 
     private static readonly string[] DefaultCustomSchemes = ["cursor", "vscode", "vscode-insiders", "claude", "windsurf"];
+    private static readonly string[] RegistrableScopes = [OAuthScopes.McpRead, OAuthScopes.McpWrite, OAuthScopes.Mcp, Scopes.OfflineAccess];
     private static readonly string[] AuthMethods = [ClientAuthenticationMethods.None, ClientAuthenticationMethods.ClientSecretPost, ClientAuthenticationMethods.ClientSecretBasic];
 
     internal static IHostApplicationBuilder AddClientRegistration(this IHostApplicationBuilder builder)
@@ -89,9 +90,9 @@ public static class ClientRegistration
             return Error(InvalidClientMetadata, "response_types may only contain code.");
         }
 
-        if (metadata.Scope?.Split(' ', StringSplitOptions.RemoveEmptyEntries).Except([OAuthScopes.Mcp, Scopes.OfflineAccess]).Any() == true)
+        if (metadata.Scope?.Split(' ', StringSplitOptions.RemoveEmptyEntries).Except(RegistrableScopes).Any() == true)
         {
-            return Error(InvalidClientMetadata, $"scope may only contain {OAuthScopes.Mcp} and {Scopes.OfflineAccess}.");
+            return Error(InvalidClientMetadata, $"scope may only contain {string.Join(", ", RegistrableScopes)}.");
         }
 
         var clientName = metadata.ClientName;
@@ -111,7 +112,7 @@ public static class ClientRegistration
             ["grant_types"] = new[] { GrantTypes.AuthorizationCode, GrantTypes.RefreshToken },
             ["response_types"] = new[] { ResponseTypes.Code },
             ["token_endpoint_auth_method"] = authMethod,
-            ["scope"] = $"{OAuthScopes.Mcp} {Scopes.OfflineAccess}",
+            ["scope"] = $"{OAuthScopes.McpReadWrite} {Scopes.OfflineAccess}",
         };
         if (secret is not null)
         {

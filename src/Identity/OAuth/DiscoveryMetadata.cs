@@ -30,8 +30,10 @@ internal sealed class DiscoveryMetadata(IConfiguration configuration) : IOpenIdd
 
         // Only what an MCP client can be granted: clients ask for every scope listed here and treat a
         // grant without one of them as insufficient, so listing management, admin or openid (which
-        // they are never granted) would make them sign in again on every start.
-        context.Metadata[Metadata.ScopesSupported] = System.Collections.Immutable.ImmutableArray.Create<string?>(OAuthScopes.Mcp, Scopes.OfflineAccess);
+        // they are never granted) would make them sign in again on every start. The legacy "mcp" is
+        // still accepted but not listed: a client asking for it would get "mcp:read mcp:write" back.
+        context.Metadata[Metadata.ScopesSupported] =
+            System.Collections.Immutable.ImmutableArray.Create<string?>(OAuthScopes.McpRead, OAuthScopes.McpWrite, Scopes.OfflineAccess);
         foreach (var methods in new[] { context.TokenEndpointAuthenticationMethods, context.RevocationEndpointAuthenticationMethods })
         {
             if (!methods.Contains(ClientAuthenticationMethods.None))

@@ -26,6 +26,19 @@ public sealed class LoopbackAwareApplicationManager(
     public override ValueTask<OpenIddictEntityFrameworkCoreApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken = default) =>
         identifier.Any(char.IsControl) ? ValueTask.FromResult<OpenIddictEntityFrameworkCoreApplication?>(null) : base.FindByClientIdAsync(identifier, cancellationToken);
 
+    /// <summary>
+    /// Apps stored before the MCP scopes were split hold only the <c>mcp</c> permission, which always
+    /// meant reading and writing; it keeps permitting <c>mcp:read</c> and <c>mcp:write</c>. Enforced here
+    /// rather than by migrating the stored permissions: every check (OpenIddict's at the authorization and
+    /// token endpoints, and <see cref="ScopeAndResourceErrors"/>) asks this manager, and the permissions
+    /// column is a JSON array that a data migration would have to rewrite with provider-specific SQL.
+    /// </summary>
+    public override async ValueTask<bool> HasPermissionAsync(
+        OpenIddictEntityFrameworkCoreApplication application, string permission, CancellationToken cancellationToken = default) =>
+        await base.HasPermissionAsync(application, permission, cancellationToken) ||
+        (permission is Permissions.Prefixes.Scope + OAuthScopes.McpRead or Permissions.Prefixes.Scope + OAuthScopes.McpWrite &&
+         await base.HasPermissionAsync(application, Permissions.Prefixes.Scope + OAuthScopes.Mcp, cancellationToken));
+
     public override async ValueTask<bool> ValidateRedirectUriAsync(
         OpenIddictEntityFrameworkCoreApplication application, string uri, CancellationToken cancellationToken = default)
     {

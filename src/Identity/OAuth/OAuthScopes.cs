@@ -24,6 +24,26 @@ public static class OAuthScopes
     /// <summary>True when the granted scopes let a credential use the MCP tools that change data (<c>mcp:write</c> includes reading).</summary>
     public static bool MayWriteMcp(IEnumerable<string> scopes) => scopes.Any(s => s is Mcp or McpWrite);
 
+    /// <summary>True for <c>mcp</c>, <c>mcp:read</c> and <c>mcp:write</c>.</summary>
+    public static bool IsMcp(string scope) => scope is Mcp or McpRead or McpWrite;
+
+    /// <summary>The MCP scopes a grant stores and its tokens carry: <c>mcp:read</c>, with <c>mcp:write</c> when it may write.</summary>
+    public static IReadOnlyList<string> McpGranted(bool write) => write ? [McpRead, McpWrite] : [McpRead];
+
+    /// <summary>
+    /// A token's scopes as far as its grant allows them now: the MCP access is the lesser of the two
+    /// (in the <see cref="McpGranted"/> form), other scopes are kept. A grant narrowed at a later consent
+    /// thus narrows the tokens issued before it, and a token never gains what it was not issued with.
+    /// </summary>
+    public static List<string> WithinGrant(IEnumerable<string> tokenScopes, IEnumerable<string> grantScopes)
+    {
+        var token = tokenScopes.ToList();
+        var grant = grantScopes.ToList();
+        var others = token.Where(s => !IsMcp(s));
+        var mcp = MayReadMcp(token) && MayReadMcp(grant) ? McpGranted(MayWriteMcp(token) && MayWriteMcp(grant)) : [];
+        return [.. mcp, .. others];
+    }
+
     /// <summary>Manage the user's MCP keys and connected apps through the gRPC services.</summary>
     public const string Management = "management";
 

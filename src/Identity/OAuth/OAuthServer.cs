@@ -47,7 +47,7 @@ public static class OAuthServer
                 options.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
                     .AllowRefreshTokenFlow()
                     .AllowClientCredentialsFlow();
-                options.RegisterScopes(OAuthScopes.Mcp, OAuthScopes.Management, OAuthScopes.Admin, Scopes.OfflineAccess);
+                options.RegisterScopes(OAuthScopes.McpRead, OAuthScopes.McpWrite, OAuthScopes.Mcp, OAuthScopes.Management, OAuthScopes.Admin, Scopes.OfflineAccess);
                 options.RegisterResources(mcpResource, OAuthScopes.ManagementResource);
                 // Lifetimes come from GrantLifetimes (OAuth:*Lifetime); a user's tokens are cut at their grant's absolute limit.
 
@@ -69,6 +69,7 @@ public static class OAuthServer
                 FormBodyGuard.Register(options);
                 ClientMetadataDocuments.Register(options);
                 options.AddEventHandler(CodeChallengeFormat.Descriptor);
+                options.AddEventHandler(UnknownScopes.Descriptor);
                 ScopeAndResourceErrors.Register(options);
                 RefreshTokenRedemption.Register(options);
                 TokenMetrics.Register(options);

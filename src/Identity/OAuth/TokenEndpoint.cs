@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -22,7 +23,8 @@ namespace Perspective.Identity.OAuth;
 /// The token endpoint after OpenIddict has validated the request: codes and refresh tokens are
 /// exchanged only while their user still exists and their grant is within its absolute lifetime; a
 /// refresh token is redeemed here, atomically, before new tokens are issued (see
-/// <see cref="RefreshTokenRedemption"/>); client credentials get a token for the client.
+/// <see cref="RefreshTokenRedemption"/>), and the new tokens carry no more MCP access than the grant
+/// holds now (<see cref="OAuthScopes.WithinGrant"/>); client credentials get a token for the client.
 /// </summary>
 internal static class TokenEndpoint
 {
@@ -54,8 +56,9 @@ internal static class TokenEndpoint
             if (principal.GetAuthorizationId() is { } authorizationId)
             {
                 var now = clock.UtcNowForStorage();
-                var connectTime = await db.Set<OpenIddictEntityFrameworkCoreAuthorization>().AsNoTracking()
-                    .Where(a => a.Id == authorizationId).Select(a => a.CreationDate).FirstOrDefaultAsync(http.RequestAborted) ?? now;
+                var grant = await db.Set<OpenIddictEntityFrameworkCoreAuthorization>().AsNoTracking()
+                    .Where(a => a.Id == authorizationId).Select(a => new { a.CreationDate, a.Scopes }).FirstOrDefaultAsync(http.RequestAborted);
+                var connectTime = grant?.CreationDate ?? now;
                 var absoluteEnd = lifetimes.Value.AbsoluteEnd(connectTime);
                 if (now >= absoluteEnd)
                 {
@@ -70,6 +73,10 @@ internal static class TokenEndpoint
                     await revocations.RevokeAsync(authorizationId, GrantRevocationReasons.RefreshTokenReuse, time: null, http.RequestAborted);
                     return Refuse(Errors.InvalidGrant, "This refresh token was already used, so the app's connection was revoked. Connect the app again.");
                 }
+
+                // A later consent may have narrowed the grant (read only instead of read & write): tokens
+                // issued before it refresh into the narrower access, never the other way round.
+                identity.SetScopes(OAuthScopes.WithinGrant(principal.GetScopes(), GrantScopes(grant?.Scopes)));
 
                 // No token outlives the grant's absolute limit.
                 var left = absoluteEnd - now;
@@ -95,6 +102,8 @@ internal static class TokenEndpoint
 
         return Refuse(Errors.UnsupportedGrantType, "This grant type is not supported.");
     }
+
+    private static string[] GrantScopes(string? json) => json is null ? [] : JsonSerializer.Deserialize<string[]>(json) ?? [];
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

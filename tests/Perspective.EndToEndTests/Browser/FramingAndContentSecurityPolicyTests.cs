@@ -117,13 +117,24 @@ public sealed class FramingAndContentSecurityPolicyTests(HostProcess host, Brows
 
         // Connect an app through the consent page, see it under Connected Apps, disconnect it.
         var app = await RegisterAppAsync("CSP walk app", site.CallbackUrl);
-        var answer = await ConsentAsync(page, app.AuthorizeUrl("walk"), "Allow access");
+        // The access choice by keyboard: Read & write (what the app asked for) is preselected; an arrow key moves to Read only.
+        var answer = await ConsentAsync(page, app.AuthorizeUrl("walk"), "Allow access", async () =>
+        {
+            var access = page.GetByRole(AriaRole.Group, new() { Name = "What this app may do" });
+            await Assertions.Expect(access.GetByRole(AriaRole.Radio, new() { Name = "Read & write" })).ToBeCheckedAsync();
+            await access.GetByRole(AriaRole.Radio, new() { Name = "Read & write" }).FocusAsync();
+            await page.Keyboard.PressAsync("ArrowUp");
+            await Assertions.Expect(access.GetByRole(AriaRole.Radio, new() { Name = "Read only" })).ToBeCheckedAsync();
+            await Assertions.Expect(access.GetByRole(AriaRole.Radio, new() { Name = "Read only" }))
+                .ToHaveAccessibleDescriptionAsync("List your workspaces and read perspectives and conversations.");
+        });
         await app.ExchangeAsync(answer["code"]);
         await page.GotoAsync($"{host.BaseUrl}/w/acme-research/settings/mcp");
         await page.GetByRole(AriaRole.Button, new() { Name = "Demo User" }).ClickAsync();
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "Connected Apps" }).ClickAsync();
         var appCard = page.GetByRole(AriaRole.Article, new() { Name = "Connected app CSP walk app" });
         await Assertions.Expect(appCard).ToBeVisibleAsync(Patient);
+        await Assertions.Expect(appCard).ToContainTextAsync("Read only");
         await appCard.GetByRole(AriaRole.Button, new() { Name = "Disconnect CSP walk app" }).ClickAsync();
         await page.GetByRole(AriaRole.Alertdialog).GetByRole(AriaRole.Button, new() { Name = "Disconnect" }).ClickAsync();
         await Assertions.Expect(appCard).ToHaveCountAsync(0);
@@ -170,9 +181,14 @@ public sealed class FramingAndContentSecurityPolicyTests(HostProcess host, Brows
     }
 
     /// <summary>Opens the consent page, presses <paramref name="button"/> and returns the answer the app's redirect URI received.</summary>
-    private async Task<Dictionary<string, string>> ConsentAsync(IPage page, string authorizeUrl, string button)
+    private async Task<Dictionary<string, string>> ConsentAsync(IPage page, string authorizeUrl, string button, Func<Task>? choose = null)
     {
         await page.GotoAsync(authorizeUrl);
+        if (choose is not null)
+        {
+            await choose();
+        }
+
         await page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(site.CallbackUrl) + "\\?"), new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "The app received the answer" })).ToBeVisibleAsync();

@@ -54,6 +54,25 @@ public sealed class McpClientInteropTests(HostProcess host)
     }
 
     [Fact]
+    public async Task The_typescript_sdk_steps_up_from_read_only_to_read_and_write_after_a_403_insufficient_scope()
+    {
+        var result = await CommandLineTool.RunAsync(
+            "node",
+            ["--test", "test/oauth-step-up.test.mjs"],
+            TimeSpan.FromMinutes(3),
+            InteropDirectory,
+            new Dictionary<string, string>
+            {
+                ["MCP_URL"] = $"{host.BaseUrl}/mcp",
+                ["DEMO_EMAIL"] = DemoAccounts.Email,
+                ["DEMO_PASSWORD"] = DemoAccounts.Password,
+            });
+
+        Assert.True(result.ExitCode == 0, $"The OAuth step-up interop test failed:\n{result.Output}\n{result.Error}");
+        Assert.Contains("# pass 1", result.Output);
+    }
+
+    [Fact]
     public async Task Oauth_clients_sign_in_once_and_refresh_their_tokens_when_started_again_after_expiry()
     {
         // A host of its own whose access tokens expire within the test.

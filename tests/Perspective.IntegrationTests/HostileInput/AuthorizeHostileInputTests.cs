@@ -30,7 +30,8 @@ public sealed class AuthorizeHostileInputTests(PlatformFactory factory) : IClass
         { Parameters.CodeChallengeMethod, null, Errors.InvalidRequest },
         { Parameters.CodeChallengeMethod, "plain", Errors.InvalidRequest },
         { Parameters.CodeChallengeMethod, "S512", Errors.InvalidRequest },
-        { Parameters.Scope, "unknown-scope", Errors.InvalidScope },
+        // Unknown scopes are ignored, not refused (ReadOrWriteConsentTests); known ones the client may not have are refused.
+        { Parameters.Scope, "mcp:read management", Errors.InvalidScope },
         { Parameters.Scope, "mcp admin", Errors.InvalidScope },
         { Parameters.Scope, "management", Errors.InvalidScope },
         { Parameters.Resource, "https://elsewhere.example/mcp", Errors.InvalidTarget },

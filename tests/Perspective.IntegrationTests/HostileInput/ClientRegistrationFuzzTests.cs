@@ -59,9 +59,9 @@ public sealed class ClientRegistrationFuzzTests(PlatformFactory factory, ITestOu
 
     private static readonly string[] BadGrantTypes = ["client_credentials", "password", "implicit", "urn:ietf:params:oauth:grant-type:device_code", "", "Authorization_Code"];
 
-    private static readonly string[] GoodScopes = ["mcp", "mcp offline_access", "offline_access", " mcp ", "", "mcp  mcp"];
+    private static readonly string[] GoodScopes = ["mcp", "mcp offline_access", "offline_access", " mcp ", "", "mcp  mcp", "mcp:read", "mcp:read mcp:write offline_access", "mcp:write"];
 
-    private static readonly string[] BadScopes = ["admin", "management", "openid", "mcp admin", "mcp\toffline_access", "MCP"];
+    private static readonly string[] BadScopes = ["admin", "management", "openid", "mcp admin", "mcp\toffline_access", "MCP", "mcp:admin", "MCP:READ", "mcp:read:write"];
 
     private static readonly string[] ValidBodies =
     [

@@ -26,7 +26,7 @@ public sealed class AuthorizationServerMetadataTests(PlatformFactory factory) : 
         Assert.True(metadata.GetProperty("authorization_response_iss_parameter_supported").GetBoolean());
         Assert.Contains("none", Strings(metadata, "token_endpoint_auth_methods_supported"));
         Assert.Contains("client_secret_post", Strings(metadata, "token_endpoint_auth_methods_supported"));
-        Assert.Equal(["mcp", "offline_access"], Strings(metadata, "scopes_supported").Order());
+        Assert.Equal(["mcp:read", "mcp:write", "offline_access"], Strings(metadata, "scopes_supported").Order());
     }
 
     [Fact]

@@ -86,7 +86,7 @@ public sealed class RevocationTests(PlatformFactory factory) : IClassFixture<Pla
         var app = (await apps.ListConnectedAppsAsync(new ListConnectedAppsRequest())).ConnectedApps.Single(a => a.ClientId == clientId);
         Assert.Equal(("Test MCP client", ClientKind.Registered, "127.0.0.1"), (app.Name, app.ClientKind, app.RedirectHost));
         Assert.Equal(["Acme Research"], app.Workspaces.Select(w => w.Name));
-        Assert.Contains("mcp", app.Scopes);
+        Assert.Equal(["mcp:read", "mcp:write", "offline_access"], app.Scopes.Order());
         Assert.NotNull(app.LastUsedTime);
 
         await apps.DisconnectConnectedAppAsync(new DisconnectConnectedAppRequest { ConnectedAppId = app.Id });

@@ -41,11 +41,15 @@ export function findForm(page, predicate, what) {
   return form;
 }
 
-// What a browser would submit for the form's hidden fields, plus `extra`.
+// What a browser would submit for the form's hidden fields and checked radio buttons, plus `extra`.
 export function formFields(form, extra) {
   const fields = new URLSearchParams();
+  const answered = new Set(extra.map(([name]) => name));
   for (const input of form.inputs) {
-    if ((input.type ?? 'text').toLowerCase() === 'hidden' && input.name) fields.append(input.name, input.value ?? '');
+    const type = (input.type ?? 'text').toLowerCase();
+    // A checked radio button is submitted unless `extra` answers that group itself.
+    const checkedRadio = type === 'radio' && 'checked' in input && !answered.has(input.name);
+    if ((type === 'hidden' || checkedRadio) && input.name) fields.append(input.name, input.value ?? '');
   }
   for (const [name, value] of extra) fields.append(name, value);
   return fields;

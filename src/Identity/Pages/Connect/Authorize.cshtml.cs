@@ -16,7 +16,8 @@ namespace Perspective.Identity.Pages.Connect;
 
 /// <summary>
 /// The authorization endpoint (after OpenIddict validated the request) and its consent page:
-/// the user sees which app asks and where it will send them, and picks the workspaces it may reach.
+/// the user sees which app asks and where it will send them, and picks the workspaces it may reach
+/// and, when the app asked to write, whether it may only read or also write.
 /// </summary>
 public sealed class AuthorizeModel(
     UserManager<PlatformUser> users,
@@ -29,7 +30,16 @@ public sealed class AuthorizeModel(
     private const string Scheme = OpenIddictServerAspNetCoreDefaults.AuthenticationScheme;
 
     /// <summary>The fields this page adds to the authorization request it posts back to itself.</summary>
-    private static readonly HashSet<string> OwnFields = ["consent_action", "workspaces", "__RequestVerificationToken"];
+    private static readonly HashSet<string> OwnFields = ["consent_action", "workspaces", AccessField, "__RequestVerificationToken"];
+
+    /// <summary>The consent form's choice of access, offered when the app asked to write.</summary>
+    public const string AccessField = "access";
+
+    /// <summary>The <see cref="AccessField"/> value for reading only.</summary>
+    public const string ReadOnly = "read";
+
+    /// <summary>The <see cref="AccessField"/> value for reading and writing.</summary>
+    public const string ReadWrite = "read_write";
 
     public string ClientName { get; private set; } = "";
 
@@ -42,6 +52,15 @@ public sealed class AuthorizeModel(
     public IReadOnlyList<MemberWorkspace> Workspaces { get; private set; } = [];
 
     public ISet<Guid> Selected { get; private set; } = new HashSet<Guid>();
+
+    /// <summary>True when the app asked for MCP access at all (it is for the MCP resource).</summary>
+    public bool McpRequested { get; private set; }
+
+    /// <summary>True when the app asked to write (<c>mcp:write</c>, the legacy <c>mcp</c>, or no MCP scope): the user chooses.</summary>
+    public bool WriteRequested { get; private set; }
+
+    /// <summary>The access the page shows chosen: what the app asked for, or what the user picked before an error.</summary>
+    public bool WriteChosen { get; private set; }
 
     public IReadOnlyList<KeyValuePair<string, string>> RequestFields { get; private set; } = [];
 
@@ -92,6 +111,20 @@ public sealed class AuthorizeModel(
             return Page();
         }
 
+        // Never more than the app asked for: a read-only request ignores the field whatever it says.
+        var write = false;
+        if (WriteRequested)
+        {
+            var access = Request.Form[AccessField];
+            if (access.Count != 1 || access[0] is not (ReadOnly or ReadWrite))
+            {
+                Error = "Choose whether this app may only read or may also write.";
+                return Page();
+            }
+
+            write = WriteChosen = access[0] == ReadWrite;
+        }
+
         var chosen = Request.Form["workspaces"].Select(v => Guid.TryParse(v, out var id) ? id : Guid.Empty)
             .Where(id => Workspaces.Any(w => w.Id == id)).Distinct().ToList();
         if (chosen.Count == 0)
@@ -101,13 +134,13 @@ public sealed class AuthorizeModel(
             return Page();
         }
 
-        return await GrantAsync(request, application, user, chosen);
+        return await GrantAsync(request, application, user, chosen, write);
     }
 
-    private async Task<IActionResult> GrantAsync(OpenIddictRequest request, object application, PlatformUser user, List<Guid> chosen)
+    private async Task<IActionResult> GrantAsync(OpenIddictRequest request, object application, PlatformUser user, List<Guid> chosen, bool write)
     {
         var resources = Resources(request);
-        var scopes = GrantedScopes(request, resources);
+        var scopes = GrantedScopes(request, resources, write);
         var identity = GrantClaims.ForUser(user.Id, authorizationId: "", scopes, resources);
 
         // One grant per app and user: consenting again updates it (see ConsentedGrants).
@@ -122,19 +155,24 @@ public sealed class AuthorizeModel(
     private List<string> Resources(OpenIddictRequest request) =>
         request.GetResources().DefaultIfEmpty(OAuthScopes.McpResource(configuration)).ToList();
 
-    // MCP clients get the mcp scope (also when they ask for none) and a refresh token; other scopes
-    // pass only when the app is permitted them, which OpenIddict has already checked.
-    private List<string> GrantedScopes(OpenIddictRequest request, List<string> resources)
+    // MCP clients get mcp:read, and mcp:write when the user allowed writing (also when they asked for no
+    // MCP scope), and a refresh token; other scopes pass only when the app is permitted them, which
+    // OpenIddict has already checked (unknown ones were dropped from the request: UnknownScopes).
+    private List<string> GrantedScopes(OpenIddictRequest request, List<string> resources, bool write)
     {
-        var scopes = request.GetScopes().ToHashSet();
+        var scopes = request.GetScopes().Where(s => !OAuthScopes.IsMcp(s)).ToHashSet();
         if (resources.Contains(OAuthScopes.McpResource(configuration)))
         {
-            scopes.Add(OAuthScopes.Mcp);
+            scopes.UnionWith(OAuthScopes.McpGranted(write));
         }
 
         scopes.Add(Scopes.OfflineAccess);
         return [.. scopes];
     }
+
+    // Asking for no MCP scope asks for what the mcp scope always gave: reading and writing.
+    private static bool AsksToWrite(OpenIddictRequest request) =>
+        OAuthScopes.MayWriteMcp(request.GetScopes()) || !OAuthScopes.MayReadMcp(request.GetScopes());
 
     private async Task DescribeAsync(OpenIddictRequest request, object application, PlatformUser user)
     {
@@ -143,12 +181,15 @@ public sealed class AuthorizeModel(
         ClientName = await applications.GetDisplayNameAsync(application) is { Length: > 0 } name ? name : "An unnamed app";
         ClientDetail = isMetadataDocument ? $"identified by {clientId}" : "registered with Perspective";
         RedirectHost = Uri.TryCreate(request.RedirectUri, UriKind.Absolute, out var redirect) ? redirect.Authority : "";
-        var scopes = GrantedScopes(request, Resources(request));
+        McpRequested = Resources(request).Contains(OAuthScopes.McpResource(configuration));
+        WriteRequested = McpRequested && AsksToWrite(request);
+        WriteChosen = WriteRequested;
+        var scopes = request.GetScopes();
         Permissions =
         [
-            .. scopes.Contains(OAuthScopes.Mcp)
-                ? ["Use Perspective's MCP tools: list your workspaces, read and create perspectives, read conversations — only in the workspaces you choose below."]
-                : Array.Empty<string>(),
+            .. !McpRequested ? Array.Empty<string>()
+                : WriteRequested ? ["Use Perspective's MCP tools with the access you choose below — only in the workspaces you choose below."]
+                : ["Read only: list your workspaces and read perspectives and conversations through Perspective's MCP tools — only in the workspaces you choose below. It asked for no access to create or change anything."],
             .. scopes.Contains(OAuthScopes.Management) ? ["Manage your MCP keys and connected apps."] : Array.Empty<string>(),
             StayConnected(),
         ];

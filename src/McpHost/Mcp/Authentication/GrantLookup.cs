@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
 using Perspective.Identity.Access;
@@ -6,14 +7,14 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Perspective.McpHost.Mcp.Authentication;
 
-/// <summary>A user's OAuth grant behind a valid access token: the app's name and the effective workspaces.</summary>
-public sealed record GrantCredential(string AppName, List<ReachableWorkspace> Reachable);
+/// <summary>A user's OAuth grant behind a valid access token: the app's name, the effective workspaces and the scopes the grant holds now.</summary>
+public sealed record GrantCredential(string AppName, List<ReachableWorkspace> Reachable, IReadOnlyList<string> Scopes);
 
 /// <summary>
 /// The per-request database check of an access token whose signature, lifetime and audience were
 /// already validated: its token entry and its authorization (the app's grant) are both still
 /// valid, so a revoked token or a disconnected app is refused at once. In the same single query it
-/// reads the app's name and the effective workspaces: the workspaces consented in the grant
+/// reads the app's name, the grant's scopes (a later consent may have narrowed them) and the effective workspaces: the workspaces consented in the grant
 /// intersected with the user's memberships now (the rule of <see cref="ReachableWorkspace"/>).
 /// Compiled once, like the key lookup.
 /// </summary>
@@ -33,6 +34,7 @@ public static class GrantLookup
             orderby membership!.Workspace!.Name, membership.Workspace!.Slug
             select new GrantRow(
                 token.Application!.DisplayName,
+                token.Authorization!.Scopes,
                 membership == null
                     ? null
                     : new ReachableWorkspace(membership.WorkspaceId, membership.Workspace!.Slug, membership.Workspace.Name, membership.Role)));
@@ -41,8 +43,10 @@ public static class GrantLookup
     public static async Task<GrantCredential?> FindUserGrantAsync(
         IdentityDataContext db, string tokenId, string authorizationId, string userId, CancellationToken cancellationToken) =>
         await ReachableWorkspaces.CollectAsync(UserGrant(db, tokenId, authorizationId, userId), row => row.Workspace, cancellationToken) is (var grant, var reachable)
-            ? new GrantCredential(grant.AppName ?? "OAuth app", reachable)
+            ? new GrantCredential(grant.AppName ?? "OAuth app", reachable, Scopes(grant.Scopes))
             : null;
 
-    private sealed record GrantRow(string? AppName, ReachableWorkspace? Workspace);
+    private static string[] Scopes(string? json) => json is null ? [] : JsonSerializer.Deserialize<string[]>(json) ?? [];
+
+    private sealed record GrantRow(string? AppName, string? Scopes, ReachableWorkspace? Workspace);
 }

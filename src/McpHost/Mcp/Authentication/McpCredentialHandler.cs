@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
 using Perspective.Identity.Access;
+using Perspective.Identity.OAuth;
 using Perspective.Identity.Storage;
 using Perspective.Keys.Authentication;
 using Perspective.Keys.Management;
@@ -146,7 +147,8 @@ public sealed class McpCredentialHandler(
         var grant = await GrantLookup.FindUserGrantAsync(db, tokenId, authorizationId, userId, Context.RequestAborted);
         return grant is null
             ? CredentialFailure.Fail(CredentialFailure.RevokedAccessToken, "The access token was revoked or its app was disconnected.")
-            : Success(new McpCaller(userId, McpCredentialKind.OAuth, authorizationId, grant.AppName, grant.Reachable, validated.Scopes));
+            : Success(new McpCaller(userId, McpCredentialKind.OAuth, authorizationId, grant.AppName, grant.Reachable,
+                OAuthScopes.WithinGrant(validated.Scopes, grant.Scopes)));
     }
 
     private AuthenticateResult Success(McpCaller caller) =>

@@ -9,10 +9,23 @@ internal static class AppWords
     public static string Identity(string verifiedOrigin) =>
         string.IsNullOrEmpty(verifiedOrigin) ? "Self-registered (unverified)" : $"Verified: {verifiedOrigin}";
 
+    /// <summary>
+    /// What the app may do with the MCP tools: "Read & write" with <c>mcp:write</c> or the legacy <c>mcp</c>,
+    /// "Read only" with <c>mcp:read</c> alone, "No MCP access" without any of them.
+    /// </summary>
+    public static string Access(IEnumerable<string> scopes)
+    {
+        var granted = scopes.ToList();
+        return granted.Any(s => s is "mcp" or "mcp:write") ? "Read & write" : granted.Contains("mcp:read") ? "Read only" : "No MCP access";
+    }
+
+    /// <summary>The granted scopes other than the MCP ones (which <see cref="Access"/> words), each in plain words.</summary>
+    public static IEnumerable<string> OtherScopes(IEnumerable<string> scopes) =>
+        scopes.Where(s => s is not ("mcp" or "mcp:read" or "mcp:write")).Select(Scope);
+
     /// <summary>What a granted scope lets the app do; an unknown scope reads as itself.</summary>
     public static string Scope(string scope) => scope switch
     {
-        "mcp" => "Use your workspaces through MCP",
         "offline_access" => "Stay connected",
         _ => scope,
     };
