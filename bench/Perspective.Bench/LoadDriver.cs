@@ -40,10 +40,10 @@ public static class LoadDriver
         });
         var keys = new McpKeyService.McpKeyServiceClient(grpc);
         var workspaceIds = (await new AccountService.AccountServiceClient(grpc).ListMyWorkspacesAsync(new ListMyWorkspacesRequest())).Workspaces.Select(w => w.Id).ToList();
-        var key = (await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Bench key", WorkspaceIds = { workspaceIds } })).Token;
+        var key = (await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Bench key", WorkspaceIds = { workspaceIds }, Access = McpKeyAccess.ReadWrite })).Token;
         for (var i = 1; i < 20; i++)
         {
-            await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = $"Listed key {i}", WorkspaceIds = { workspaceIds } });
+            await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = $"Listed key {i}", WorkspaceIds = { workspaceIds }, Access = McpKeyAccess.ReadWrite });
         }
 
         var oauthToken = await OAuthClientFlow.ConnectAsync(host.BaseUrl, "Bench OAuth client", DemoAccounts.Email, DemoAccounts.Password);
@@ -58,7 +58,7 @@ public static class LoadDriver
             await runner.RunAsync("OAuth MCP: workspace_list", mcpShape, ct => McpCallAsync(http, "/mcp", oauthToken, ct)),
             await runner.RunAsync("gRPC ListMcpKeys (20 keys)", grpcShape, async ct => (await keys.ListMcpKeysAsync(new ListMcpKeysRequest(), cancellationToken: ct)).McpKeys.Count == 20),
             await runner.RunAsync("gRPC CreateMcpKey", grpcShape, async ct =>
-                (await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = $"Created {Interlocked.Increment(ref created)}", WorkspaceIds = { workspaceIds } }, cancellationToken: ct)).Token.Length > 0),
+                (await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = $"Created {Interlocked.Increment(ref created)}", WorkspaceIds = { workspaceIds }, Access = McpKeyAccess.ReadWrite }, cancellationToken: ct)).Token.Length > 0),
         };
 
         var report = Report(results, smoke);

@@ -21,6 +21,8 @@ public static class KeysModule
         builder.Services.AddOptions<McpKeyOptions>()
             .Bind(builder.Configuration.GetSection("Keys"))
             .Validate(options => options.MaxKeysPerUser > 0, "Keys:MaxKeysPerUser must be a positive number.")
+            .Validate(options => options.MaxLifetime is null || options.MaxLifetime >= TimeSpan.FromDays(1),
+                "Keys:MaxLifetime must be at least one day (such as 90.00:00:00), or unset for keys that may never expire.")
             .ValidateOnStart();
         builder.Services.AddScoped<McpKeyManager>();
         builder.Services.AddSingleton<LastUsedTracker>();

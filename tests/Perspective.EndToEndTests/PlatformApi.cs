@@ -46,7 +46,7 @@ public sealed class PlatformApi(HostProcess host, CookieContainer cookies) : IDi
     public async Task<string> CreateKeyAsync(string name, params string[] workspaceSlugs)
     {
         var workspaces = (await Accounts.ListMyWorkspacesAsync(new ListMyWorkspacesRequest())).Workspaces;
-        var request = new CreateMcpKeyRequest { Name = name };
+        var request = new CreateMcpKeyRequest { Name = name, Access = McpKeyAccess.ReadWrite };
         request.WorkspaceIds.AddRange(workspaces.Where(w => workspaceSlugs.Contains(w.Slug)).Select(w => w.Id));
         return (await Keys.CreateMcpKeyAsync(request)).Token;
     }

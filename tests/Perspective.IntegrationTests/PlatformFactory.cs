@@ -126,7 +126,7 @@ public static class HostClients
         var accounts = new Perspective.Accounts.V1.AccountService.AccountServiceClient(host.CreateGrpcChannel(cookies));
         var workspaces = (await accounts.ListMyWorkspacesAsync(new Perspective.Accounts.V1.ListMyWorkspacesRequest())).Workspaces.ToDictionary(w => w.Slug, w => w.Id);
         var keys = new Perspective.Keys.V1.McpKeyService.McpKeyServiceClient(host.CreateGrpcChannel(cookies));
-        var created = await keys.CreateMcpKeyAsync(new Perspective.Keys.V1.CreateMcpKeyRequest { Name = name, WorkspaceIds = { slugs.Select(s => workspaces[s]) } });
+        var created = await keys.CreateMcpKeyAsync(new Perspective.Keys.V1.CreateMcpKeyRequest { Name = name, WorkspaceIds = { slugs.Select(s => workspaces[s]) }, Access = Perspective.Keys.V1.McpKeyAccess.ReadWrite });
         return (created.Token, workspaces);
     }
 

@@ -20,6 +20,9 @@ public static class CredentialFailure
     /// <summary>A well-formed MCP key that does not exist (deleted, or never issued).</summary>
     public const string UnknownKey = "unknown_key";
 
+    /// <summary>An MCP key whose expiry time has passed (it stays listed, marked expired, until deleted).</summary>
+    public const string ExpiredKey = "expired_key";
+
     /// <summary>A legacy-looking token that matches none (revoked, or never issued).</summary>
     public const string UnknownLegacyToken = "unknown_legacy_token";
 

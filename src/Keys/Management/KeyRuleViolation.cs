@@ -8,6 +8,8 @@ public enum KeyRule
     NoWorkspaces,
     NotAMember,
     TooManyKeys,
+    NoAccessChosen,
+    InvalidExpiry,
 }
 
 /// <summary>A key request that breaks a rule; the message is written for the person who made it.</summary>

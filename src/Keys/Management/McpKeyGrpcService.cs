@@ -24,9 +24,11 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
     {
         var userId = context.RequireUserId();
         var workspaceIds = request.WorkspaceIds.Select(ParseWorkspaceId).ToList();
+        var access = ParseAccess(request.Access);
+        var expireTime = ParseExpireTime(request.ExpireTime);
         try
         {
-            var created = await keys.CreateAsync(userId, request.Name, workspaceIds, context.CancellationToken);
+            var created = await keys.CreateAsync(userId, request.Name, workspaceIds, access, expireTime, context.CancellationToken);
             return new CreateMcpKeyResponse { McpKey = MapToMcpKey(created.Key), Token = created.Token };
         }
         catch (KeyRuleViolation violation)
@@ -73,7 +75,9 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
             {
                 MaskedToken = legacy.MaskedToken,
                 CreateTime = Timestamp.FromDateTime(legacy.CreateTime),
-                LastUsedTime = ToTimestamp(legacy.LastUsedTime),
+                LastUsedTime = ToTimestamp(legacy.LastUse.Time),
+                LastUsedClient = legacy.LastUse.Client ?? "",
+                LastUsedAddress = legacy.LastUse.Address ?? "",
             },
         };
     }
@@ -100,6 +104,12 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
         });
     }
 
+    public override Task<McpKeyPolicy> GetMcpKeyPolicy(GetMcpKeyPolicyRequest request, ServerCallContext context)
+    {
+        context.RequireUserId();
+        return Task.FromResult(new McpKeyPolicy { MaxLifetime = keys.MaxLifetime is { } max ? Duration.FromTimeSpan(max) : null });
+    }
+
     public override async Task<ListMcpKeyActivityResponse> ListMcpKeyActivity(ListMcpKeyActivityRequest request, ServerCallContext context)
     {
         var userId = context.RequireUserId();
@@ -119,6 +129,34 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
         return new ListMcpKeyActivityResponse { ToolCalls = { read.ToolCalls }, DailyReads = { read.DailyReads }, NextPageToken = read.NextPageToken };
     }
 
+    // Unspecified is the manager's to refuse (with the rules' other messages); a number outside the enum is not an access level.
+    private static Storage.KeyAccess? ParseAccess(McpKeyAccess access) => access switch
+    {
+        McpKeyAccess.Unspecified => null,
+        McpKeyAccess.ReadOnly => Storage.KeyAccess.ReadOnly,
+        McpKeyAccess.ReadWrite => Storage.KeyAccess.ReadWrite,
+        _ => throw GrpcErrors.FieldRpc(StatusCode.InvalidArgument, "access",
+            $"access {(int)access} is not an access level: use MCP_KEY_ACCESS_READ_ONLY or MCP_KEY_ACCESS_READ_WRITE."),
+    };
+
+    // Stored to the second: expiry presets are days, and the same value then reads back on every database.
+    private static DateTime? ParseExpireTime(Timestamp? expireTime)
+    {
+        if (expireTime is null)
+        {
+            return null;
+        }
+
+        if (expireTime.Nanos is < 0 or > 999_999_999 || expireTime.Seconds < Timestamp.FromDateTime(DateTime.UnixEpoch).Seconds ||
+            expireTime.Seconds > Timestamp.FromDateTime(new DateTime(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc)).Seconds)
+        {
+            throw GrpcErrors.FieldRpc(StatusCode.InvalidArgument, "expire_time",
+                "expire_time is not a valid time: send seconds since 1970 (UTC) up to the year 9999 and nanos from 0 to 999999999.");
+        }
+
+        return DateTime.UnixEpoch.AddSeconds(expireTime.Seconds);
+    }
+
     private static Guid ParseWorkspaceId(string value, int index) =>
         Guid.TryParse(value, out var id)
             ? id
@@ -136,7 +174,7 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
 
     private static StatusCode StatusFor(KeyRule rule) => rule switch
     {
-        KeyRule.InvalidName or KeyRule.NoWorkspaces => StatusCode.InvalidArgument,
+        KeyRule.InvalidName or KeyRule.NoWorkspaces or KeyRule.NoAccessChosen or KeyRule.InvalidExpiry => StatusCode.InvalidArgument,
         KeyRule.DuplicateName => StatusCode.AlreadyExists,
         KeyRule.NotAMember => StatusCode.PermissionDenied,
         KeyRule.TooManyKeys => StatusCode.ResourceExhausted,
@@ -147,6 +185,8 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
     {
         KeyRule.InvalidName or KeyRule.DuplicateName => "name",
         KeyRule.NoWorkspaces or KeyRule.NotAMember => "workspace_ids",
+        KeyRule.NoAccessChosen => "access",
+        KeyRule.InvalidExpiry => "expire_time",
         _ => null,
     };
 
@@ -160,7 +200,12 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
             Name = key.Name,
             MaskedToken = key.MaskedToken,
             CreateTime = Timestamp.FromDateTime(key.CreateTime),
-            LastUsedTime = ToTimestamp(key.LastUsedTime),
+            LastUsedTime = ToTimestamp(key.LastUse.Time),
+            Access = key.Access == Storage.KeyAccess.ReadOnly ? McpKeyAccess.ReadOnly : McpKeyAccess.ReadWrite,
+            ExpireTime = ToTimestamp(key.ExpireTime),
+            Expired = key.Expired,
+            LastUsedClient = key.LastUse.Client ?? "",
+            LastUsedAddress = key.LastUse.Address ?? "",
         };
         message.Workspaces.AddRange(key.Workspaces.Select(w => new KeyWorkspace
         {

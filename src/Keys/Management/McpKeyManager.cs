@@ -12,7 +12,8 @@ namespace Perspective.Keys.Management;
 
 /// <summary>A key as its owner sees it: never with its token.</summary>
 public sealed record McpKeyView(
-    string Id, string Name, string MaskedToken, IReadOnlyList<KeyWorkspaceView> Workspaces, DateTime CreateTime, DateTime? LastUsedTime);
+    string Id, string Name, string MaskedToken, IReadOnlyList<KeyWorkspaceView> Workspaces, DateTime CreateTime,
+    KeyAccess Access, DateTime? ExpireTime, bool Expired, StoredUse LastUse);
 
 /// <summary>A workspace a key is scoped to; not reachable once the owner has left it.</summary>
 public sealed record KeyWorkspaceView(Guid Id, string Slug, string Name, bool Reachable);
@@ -21,14 +22,15 @@ public sealed record KeyWorkspaceView(Guid Id, string Slug, string Name, bool Re
 public sealed record CreatedMcpKey(McpKeyView Key, string Token);
 
 /// <summary>A legacy token as its owner sees it.</summary>
-public sealed record LegacyTokenView(string MaskedToken, DateTime CreateTime, DateTime? LastUsedTime);
+public sealed record LegacyTokenView(string MaskedToken, DateTime CreateTime, StoredUse LastUse);
 
 /// <summary>A user's MCP keys and legacy token, with the rules that keep keys scoped to the user's own workspaces.</summary>
 public sealed class McpKeyManager(
     KeysDataContext db, WorkspaceDirectory workspaces, LastUsedTracker lastUsed, TimeProvider clock, IOptions<McpKeyOptions> options)
 {
     public async Task<CreatedMcpKey> CreateAsync(
-        string userId, string name, IReadOnlyCollection<Guid> workspaceIds, CancellationToken cancellationToken = default)
+        string userId, string name, IReadOnlyCollection<Guid> workspaceIds, KeyAccess? access, DateTime? expireTime,
+        CancellationToken cancellationToken = default)
     {
         name = name.Trim();
         if (DisplayNameRules.RequiredProblem("The key name", name, McpKey.NameMaxLength) is { } problem)
@@ -40,6 +42,17 @@ public sealed class McpKeyManager(
         if (scope.Count == 0)
         {
             throw new KeyRuleViolation(KeyRule.NoWorkspaces, "Choose at least one workspace the key can access.");
+        }
+
+        if (access is null)
+        {
+            throw new KeyRuleViolation(KeyRule.NoAccessChosen,
+                "Choose what the key may do: read only (list and read) or read & write (also create perspectives).");
+        }
+
+        if (ExpiryProblem(expireTime) is { } expiryProblem)
+        {
+            throw new KeyRuleViolation(KeyRule.InvalidExpiry, expiryProblem);
         }
 
         var memberOf = await workspaces.MemberWorkspaceIdsAsync(userId, cancellationToken);
@@ -73,6 +86,8 @@ public sealed class McpKeyManager(
             TokenHash = TokenHashing.Hash(token),
             TokenHint = TokenHashing.Hint(token),
             CreateTime = clock.UtcNowForStorage(),
+            Access = access.Value,
+            ExpireTime = expireTime,
             Workspaces = scope.Select(workspaceId => new McpKeyWorkspace { KeyId = id, WorkspaceId = workspaceId }).ToList(),
         };
         db.McpKeys.Add(key);
@@ -90,6 +105,35 @@ public sealed class McpKeyManager(
         var view = (await ViewsAsync(userId, [key], cancellationToken)).Single();
         return new CreatedMcpKey(view, token);
     }
+
+    /// <summary>The longest a new key may live, when the platform sets a limit.</summary>
+    public TimeSpan? MaxLifetime => options.Value.MaxLifetime;
+
+    /// <summary>True once <paramref name="expireTime"/> has passed: the key is refused from then on.</summary>
+    public static bool HasExpired(DateTime? expireTime, DateTimeOffset now) => expireTime is { } expires && expires <= now.UtcDateTime;
+
+    private string? ExpiryProblem(DateTime? expireTime)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var max = options.Value.MaxLifetime;
+        if (expireTime is null)
+        {
+            return max is { } required
+                ? $"Keys on this platform must expire within {Days(required)}: set an expiry date no later than {now + required:yyyy-MM-dd HH:mm} UTC."
+                : null;
+        }
+
+        if (expireTime <= now)
+        {
+            return $"The expiry date {expireTime:yyyy-MM-dd HH:mm} UTC has already passed: choose a date in the future, or no expiry.";
+        }
+
+        return max is { } longest && expireTime > now + longest
+            ? $"Keys on this platform may live at most {Days(longest)}: choose an expiry date no later than {now + longest:yyyy-MM-dd HH:mm} UTC."
+            : null;
+    }
+
+    private static string Days(TimeSpan span) => span.TotalDays == 1 ? "1 day" : $"{span.TotalDays:0.##} days";
 
     /// <summary>One page of the user's keys, newest first; fetch one more than needed to know if more follow.</summary>
     public async Task<IReadOnlyList<McpKeyView>> ListAsync(
@@ -122,7 +166,8 @@ public sealed class McpKeyManager(
             : new LegacyTokenView(
                 TokenHashing.MaskLegacy(legacy.TokenHint),
                 legacy.CreateTime,
-                lastUsed.LatestUse(new UsedCredential(IsLegacyToken: true, userId), legacy.LastUsedTime));
+                lastUsed.Latest(new UsedCredential(IsLegacyToken: true, userId),
+                    new StoredUse(legacy.LastUsedTime, legacy.LastUsedClient, legacy.LastUsedAddress)));
     }
 
     /// <summary>Deletes the user's legacy token for good; false when there is none.</summary>
@@ -140,6 +185,7 @@ public sealed class McpKeyManager(
             .Where(w => ids.Contains(w.Id))
             .ToDictionaryAsync(w => w.Id, w => (w.Slug, w.Name), cancellationToken);
         var memberOf = await workspaces.MemberWorkspaceIdsAsync(userId, cancellationToken);
+        var now = clock.GetUtcNow();
 
         return keys.Select(key => new McpKeyView(
                 key.Id,
@@ -151,7 +197,10 @@ public sealed class McpKeyManager(
                     .OrderBy(w => w.Name, StringComparer.CurrentCultureIgnoreCase)
                     .ToList(),
                 key.CreateTime,
-                lastUsed.LatestUse(new UsedCredential(IsLegacyToken: false, key.Id), key.LastUsedTime)))
+                key.Access,
+                key.ExpireTime,
+                HasExpired(key.ExpireTime, now),
+                lastUsed.Latest(new UsedCredential(IsLegacyToken: false, key.Id), new StoredUse(key.LastUsedTime, key.LastUsedClient, key.LastUsedAddress))))
             .ToList();
     }
 

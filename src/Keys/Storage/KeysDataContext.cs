@@ -53,6 +53,8 @@ public class KeysDataContext : ModuleDbContext
             key.Property(k => k.Name).HasMaxLength(McpKey.NameMaxLength);
             key.Property(k => k.NormalizedName).HasMaxLength(McpKey.NameMaxLength);
             key.Property(k => k.TokenHint).HasMaxLength(4);
+            key.Property(k => k.LastUsedClient).HasMaxLength(McpKey.ClientMaxLength);
+            key.Property(k => k.LastUsedAddress).HasMaxLength(McpKey.AddressMaxLength);
             key.HasIndex(k => k.TokenHash).IsUnique();
             key.HasIndex(k => new { k.UserId, k.NormalizedName }).IsUnique();
             key.HasIndex(k => new { k.UserId, k.CreateTime });
@@ -73,6 +75,8 @@ public class KeysDataContext : ModuleDbContext
             legacy.ToTable("LegacyTokens");
             legacy.HasKey(t => t.UserId);
             legacy.Property(t => t.TokenHint).HasMaxLength(4);
+            legacy.Property(t => t.LastUsedClient).HasMaxLength(McpKey.ClientMaxLength);
+            legacy.Property(t => t.LastUsedAddress).HasMaxLength(McpKey.AddressMaxLength);
             legacy.HasIndex(t => t.TokenHash).IsUnique();
             legacy.HasOne<PlatformUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -17,4 +17,10 @@ public sealed class LegacyToken
 
     /// <summary>UTC, minute precision; null when never used.</summary>
     public DateTime? LastUsedTime { get; set; }
+
+    /// <summary>The MCP client that last used the token; null when unknown.</summary>
+    public string? LastUsedClient { get; set; }
+
+    /// <summary>The network address the token was last used from; null when never used.</summary>
+    public string? LastUsedAddress { get; set; }
 }

@@ -52,19 +52,27 @@ public sealed partial class LastUsedFlusher(
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<KeysDataContext>();
-            foreach (var (credential, (time, _)) in uses)
+            foreach (var (credential, use) in uses)
             {
+                // Times only move forward; within the same minute the later flush's client and address win.
+                var time = use.Minute;
                 if (credential.IsLegacyToken)
                 {
                     await db.LegacyTokens
-                        .Where(t => t.UserId == credential.Id && (t.LastUsedTime == null || t.LastUsedTime < time))
-                        .ExecuteUpdateAsync(set => set.SetProperty(t => t.LastUsedTime, time), cancellationToken);
+                        .Where(t => t.UserId == credential.Id && (t.LastUsedTime == null || t.LastUsedTime <= time))
+                        .ExecuteUpdateAsync(set => set
+                            .SetProperty(t => t.LastUsedTime, time)
+                            .SetProperty(t => t.LastUsedAddress, use.Address)
+                            .SetProperty(t => t.LastUsedClient, t => use.Client ?? t.LastUsedClient), cancellationToken);
                 }
                 else
                 {
                     await db.McpKeys
-                        .Where(k => k.Id == credential.Id && (k.LastUsedTime == null || k.LastUsedTime < time))
-                        .ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedTime, time), cancellationToken);
+                        .Where(k => k.Id == credential.Id && (k.LastUsedTime == null || k.LastUsedTime <= time))
+                        .ExecuteUpdateAsync(set => set
+                            .SetProperty(k => k.LastUsedTime, time)
+                            .SetProperty(k => k.LastUsedAddress, use.Address)
+                            .SetProperty(k => k.LastUsedClient, k => use.Client ?? k.LastUsedClient), cancellationToken);
                 }
             }
 

@@ -136,7 +136,12 @@ internal sealed class AdminGrpcService(
             var key = new Perspective.Admin.V1.McpKey
             {
                 Id = k.Id, Name = k.Name, MaskedToken = k.MaskedToken, CreateTime = Timestamp.FromDateTime(k.CreateTime),
-                LastUsedTime = k.LastUsedTime is { } used ? Timestamp.FromDateTime(used) : null,
+                LastUsedTime = k.LastUse.Time is { } used ? Timestamp.FromDateTime(used) : null,
+                Access = k.Access == Perspective.Keys.Storage.KeyAccess.ReadOnly ? KeyAccess.ReadOnly : KeyAccess.ReadWrite,
+                ExpireTime = k.ExpireTime is { } expires ? Timestamp.FromDateTime(expires) : null,
+                Expired = k.Expired,
+                LastUsedClient = k.LastUse.Client ?? "",
+                LastUsedAddress = k.LastUse.Address ?? "",
             };
             key.WorkspaceIds.AddRange(k.Workspaces.Select(w => w.Id.ToString()));
             return key;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ModelContextProtocol.Server;
 using Perspective.McpHost.Mcp.Authentication;
 using Perspective.McpHost.Mcp.Tools;
+using Perspective.Keys.Usage;
 
 namespace Perspective.McpHost.Mcp;
 
@@ -56,6 +57,12 @@ public sealed class McpRequestBody(RequestDelegate next, IOptions<McpTransportOp
         if (facts.ClientName is { } clientName)
         {
             McpRequestClient.Declare(context, clientName);
+            if (context.User.Caller() is { Kind: McpCredentialKind.McpKey or McpCredentialKind.LegacyToken } user)
+            {
+                context.RequestServices.GetRequiredService<LastUsedTracker>().RecordDeclaredClient(
+                    new UsedCredential(user.Kind == McpCredentialKind.LegacyToken, user.CredentialId), McpRequestClient.Address(context),
+                    McpRequestClient.Name(context));
+            }
         }
 
         // A read-only OAuth grant calling a tool that changes data is refused here, at the HTTP layer, with the

@@ -25,7 +25,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         await host.InitializeAsync();
         using var api = await PlatformApi.SignInAsync(host, DemoAccounts.Email, DemoAccounts.Password);
         var workspaceId = (await api.Accounts.ListMyWorkspacesAsync(new ListMyWorkspacesRequest())).Workspaces.Single(w => w.Slug == "acme-research").Id;
-        var loadToken = (await api.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Load", WorkspaceIds = { workspaceId } })).Token;
+        var loadToken = (await api.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Load", WorkspaceIds = { workspaceId }, Access = McpKeyAccess.ReadWrite })).Token;
 
         var acknowledged = new ConcurrentDictionary<string, string>();
         var killing = false;
@@ -36,7 +36,7 @@ public sealed class FaultTests(ITestOutputHelper output)
             {
                 try
                 {
-                    var created = await api.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = $"Crash {writer}-{i}", WorkspaceIds = { workspaceId } });
+                    var created = await api.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = $"Crash {writer}-{i}", WorkspaceIds = { workspaceId }, Access = McpKeyAccess.ReadWrite });
                     acknowledged[created.McpKey.Id] = created.Token;
                 }
                 catch (RpcException) when (Volatile.Read(ref killing))
@@ -96,7 +96,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         await host.InitializeAsync();
         using var api = await PlatformApi.SignInAsync(host, DemoAccounts.Email, DemoAccounts.Password);
         var workspaceId = (await api.Accounts.ListMyWorkspacesAsync(new ListMyWorkspacesRequest())).Workspaces.First().Id;
-        var token = (await api.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Outage", WorkspaceIds = { workspaceId } })).Token;
+        var token = (await api.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Outage", WorkspaceIds = { workspaceId }, Access = McpKeyAccess.ReadWrite })).Token;
         var oauthToken = await OAuthClientFlow.ConnectAsync(host.BaseUrl, "Outage client", DemoAccounts.Email, DemoAccounts.Password);
 
         var statuses = new ConcurrentDictionary<HttpStatusCode, int>();

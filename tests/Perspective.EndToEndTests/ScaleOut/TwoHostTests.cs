@@ -47,7 +47,7 @@ public sealed class TwoHostTests(TwoHosts hosts, ITestOutputHelper output) : ICl
     {
         var user = await NewUserWithWorkspaceAsync("key");
         using var onA = await PlatformApi.SignInAsync(hosts.A, user.Email, Password);
-        var created = await onA.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Everywhere", WorkspaceIds = { user.WorkspaceId } });
+        var created = await onA.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Everywhere", WorkspaceIds = { user.WorkspaceId }, Access = McpKeyAccess.ReadWrite });
 
         Assert.True((await McpRequests.CallToolAsync(hosts.B.BaseUrl, created.Token, "workspace_list")).Served);
 
@@ -70,7 +70,7 @@ public sealed class TwoHostTests(TwoHosts hosts, ITestOutputHelper output) : ICl
         var member = (await admin.CreateUserAsync(new CreateUserRequest { Email = Email("member"), DisplayName = "Member", Password = Password })).User;
         await admin.AddMemberAsync(new AddMemberRequest { WorkspaceId = owner.WorkspaceId, UserId = member.Id });
         using var memberOnA = await PlatformApi.SignInAsync(hosts.A, member.Email, Password);
-        var token = (await memberOnA.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Shared workspace", WorkspaceIds = { owner.WorkspaceId } })).Token;
+        var token = (await memberOnA.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Shared workspace", WorkspaceIds = { owner.WorkspaceId }, Access = McpKeyAccess.ReadWrite })).Token;
         var arguments = new { workspace_id = owner.WorkspaceId };
 
         var outcome = await RevocationProbe.RunAsync(

@@ -278,7 +278,7 @@ public sealed class CredentialActivityTests : IClassFixture<PlatformFactory>
 
     private static async Task<(string KeyId, string Token)> CreateKeyAsync(TestUser user, string name = "Activity key")
     {
-        var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = name, WorkspaceIds = { user.WorkspaceId } });
+        var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = name, WorkspaceIds = { user.WorkspaceId }, Access = McpKeyAccess.ReadWrite });
         return (created.McpKey.Id, created.Token);
     }
 

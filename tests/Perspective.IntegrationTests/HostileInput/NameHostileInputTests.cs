@@ -29,7 +29,7 @@ public sealed class NameHostileInputTests(PlatformFactory factory) : IClassFixtu
         var cookies = await factory.SignInAsync(DemoSeed.DemoEmail, DemoSeed.DemoPassword);
         var workspaces = await new Perspective.Accounts.V1.AccountService.AccountServiceClient(factory.CreateGrpcChannel(cookies))
             .ListMyWorkspacesAsync(new Perspective.Accounts.V1.ListMyWorkspacesRequest());
-        var request = new CreateMcpKeyRequest { Name = name, WorkspaceIds = { workspaces.Workspaces[0].Id } };
+        var request = new CreateMcpKeyRequest { Name = name, WorkspaceIds = { workspaces.Workspaces[0].Id }, Access = McpKeyAccess.ReadWrite };
         var keysBefore = await KeyCountAsync();
 
         foreach (var channel in new[] { factory.CreateGrpcChannel(cookies), factory.CreateGrpcWebChannel(cookies) })

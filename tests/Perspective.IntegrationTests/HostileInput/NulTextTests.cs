@@ -29,7 +29,7 @@ public sealed class NulTextTests(PlatformFactory factory) : IClassFixture<Platfo
     [Fact]
     public void Nested_and_repeated_text_fields_are_checked_too()
     {
-        var request = new CreateMcpKeyRequest { Name = "Fine", WorkspaceIds = { "a", "b\0" } };
+        var request = new CreateMcpKeyRequest { Name = "Fine", WorkspaceIds = { "a", "b\0" }, Access = McpKeyAccess.ReadWrite };
 
         Assert.Equal("workspace_ids", McpHost.GrpcInput.TextFieldGuard.FieldWithNul(request));
         Assert.Null(McpHost.GrpcInput.TextFieldGuard.FieldWithNul(new ListAuditEventsRequest { PageToken = "fine" }));

@@ -16,7 +16,7 @@ public sealed class KeyLifecycleTests(PlatformFactory factory) : IClassFixture<P
         var user = await users.NewAsync($"lifecycle-{transport}", transport);
         var workspace = await user.CreateWorkspaceAsync("Lifecycle");
 
-        var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = " Claude Desktop ", WorkspaceIds = { workspace } });
+        var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = " Claude Desktop ", WorkspaceIds = { workspace }, Access = McpKeyAccess.ReadWrite });
 
         Assert.True(McpKeyToken.IsWellFormed(created.Token));
         Assert.Equal("Claude Desktop", created.McpKey.Name);
@@ -42,7 +42,7 @@ public sealed class KeyLifecycleTests(PlatformFactory factory) : IClassFixture<P
         var workspace = await user.CreateWorkspaceAsync("Pages");
         foreach (var name in new[] { "First", "Second", "Third" })
         {
-            await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = name, WorkspaceIds = { workspace } });
+            await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = name, WorkspaceIds = { workspace }, Access = McpKeyAccess.ReadWrite });
         }
 
         var first = await user.Keys.ListMcpKeysAsync(new ListMcpKeysRequest { PageSize = 2 });
@@ -61,7 +61,7 @@ public sealed class KeyLifecycleTests(PlatformFactory factory) : IClassFixture<P
         var owner = await users.NewAsync("owner", "grpc");
         var stranger = await users.NewAsync("stranger", "grpc");
         var workspace = await owner.CreateWorkspaceAsync("Owned");
-        var key = (await owner.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Mine", WorkspaceIds = { workspace } })).McpKey;
+        var key = (await owner.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Mine", WorkspaceIds = { workspace }, Access = McpKeyAccess.ReadWrite })).McpKey;
 
         foreach (var id in new[] { key.Id, Guid.CreateVersion7().ToString("N"), "not-an-id", "", key.Id.ToUpperInvariant() })
         {
@@ -78,8 +78,8 @@ public sealed class KeyLifecycleTests(PlatformFactory factory) : IClassFixture<P
         using var capped = factory.WithWebHostBuilder(builder => builder.UseSetting("Keys:MaxKeysPerUser", "2"));
         var user = await users.NewAsync("capped", "grpc", capped);
         var workspace = await user.CreateWorkspaceAsync("Capped");
-        await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "One", WorkspaceIds = { workspace } });
-        await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Two", WorkspaceIds = { workspace } });
+        await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "One", WorkspaceIds = { workspace }, Access = McpKeyAccess.ReadWrite });
+        await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Two", WorkspaceIds = { workspace }, Access = McpKeyAccess.ReadWrite });
 
         var error = await user.CreateFailsAsync("Three", workspace);
 

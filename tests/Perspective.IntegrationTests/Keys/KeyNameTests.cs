@@ -31,7 +31,7 @@ public sealed class KeyNameTests(PlatformFactory factory) : IClassFixture<Platfo
         var user = await users.NewAsync("length", "grpc");
         var workspace = await user.CreateWorkspaceAsync("Length");
 
-        await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = new string('a', 64), WorkspaceIds = { workspace } });
+        await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = new string('a', 64), WorkspaceIds = { workspace }, Access = McpKeyAccess.ReadWrite });
         var error = await user.CreateFailsAsync(new string('b', 65), workspace);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
@@ -44,10 +44,10 @@ public sealed class KeyNameTests(PlatformFactory factory) : IClassFixture<Platfo
         var other = await users.NewAsync("unique-other", "grpc-web");
         var workspace = await user.CreateWorkspaceAsync("Unique");
         var otherWorkspace = await other.CreateWorkspaceAsync("Unique other");
-        await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Claude Code", WorkspaceIds = { workspace } });
+        await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Claude Code", WorkspaceIds = { workspace }, Access = McpKeyAccess.ReadWrite });
 
         var error = await user.CreateFailsAsync("  claude code ", workspace);
-        await other.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Claude Code", WorkspaceIds = { otherWorkspace } });
+        await other.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Claude Code", WorkspaceIds = { otherWorkspace }, Access = McpKeyAccess.ReadWrite });
 
         Assert.Equal(StatusCode.AlreadyExists, error.StatusCode);
         Assert.Contains("already have a key named", error.Status.Detail);

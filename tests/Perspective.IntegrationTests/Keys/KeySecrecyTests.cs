@@ -21,7 +21,7 @@ public sealed class KeySecrecyTests(PlatformFactory factory) : IClassFixture<Pla
     {
         var user = await users.NewAsync("once", "grpc-web");
         var workspace = await user.CreateWorkspaceAsync("Once");
-        var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Cursor", WorkspaceIds = { workspace } });
+        var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Cursor", WorkspaceIds = { workspace }, Access = McpKeyAccess.ReadWrite });
         var accounts = new AccountService.AccountServiceClient(user.Channel);
 
         IMessage[] everythingElse =
@@ -42,7 +42,7 @@ public sealed class KeySecrecyTests(PlatformFactory factory) : IClassFixture<Pla
     {
         var user = await users.NewAsync("storage", "grpc");
         var workspace = await user.CreateWorkspaceAsync("Storage");
-        var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Stored", WorkspaceIds = { workspace } });
+        var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Stored", WorkspaceIds = { workspace }, Access = McpKeyAccess.ReadWrite });
 
         await using (var scope = factory.Services.CreateAsyncScope())
         {
@@ -61,7 +61,7 @@ public sealed class KeySecrecyTests(PlatformFactory factory) : IClassFixture<Pla
     {
         var user = await users.NewAsync($"bearer-{transport}", transport);
         var workspace = await user.CreateWorkspaceAsync("Bearer");
-        var token = (await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Leaked", WorkspaceIds = { workspace } })).Token;
+        var token = (await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Leaked", WorkspaceIds = { workspace }, Access = McpKeyAccess.ReadWrite })).Token;
 
         foreach (var bearer in new[] { token, "0123456789abcdef0123456789abcdef0123456789abcdef" })
         {
@@ -69,7 +69,7 @@ public sealed class KeySecrecyTests(PlatformFactory factory) : IClassFixture<Pla
             var headers = new Metadata { { "authorization", $"Bearer {bearer}" } };
 
             var create = await Assert.ThrowsAsync<RpcException>(() =>
-                keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Minted", WorkspaceIds = { workspace } }, headers).ResponseAsync);
+                keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Minted", WorkspaceIds = { workspace }, Access = McpKeyAccess.ReadWrite }, headers).ResponseAsync);
             var list = await Assert.ThrowsAsync<RpcException>(() => keys.ListMcpKeysAsync(new ListMcpKeysRequest(), headers).ResponseAsync);
 
             Assert.Equal(StatusCode.Unauthenticated, create.StatusCode);

@@ -47,7 +47,7 @@ public sealed record SignedInUser(string Id, GrpcChannel Channel, PlatformFactor
     /// <summary>Asks for a key that must be refused; returns the refusal.</summary>
     public async Task<RpcException> CreateFailsAsync(string name, params string[] workspaceIds) =>
         await Assert.ThrowsAsync<RpcException>(() =>
-            Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = name, WorkspaceIds = { workspaceIds } }).ResponseAsync);
+            Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = name, WorkspaceIds = { workspaceIds }, Access = McpKeyAccess.ReadWrite }).ResponseAsync);
 }
 
 public static class KeyServiceRefusals

@@ -20,7 +20,7 @@ public sealed class KeyWorkspaceTests(PlatformFactory factory) : IClassFixture<P
         var user = await users.NewAsync("no-workspace", "grpc");
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Nowhere" }).ResponseAsync);
+            user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Nowhere", Access = McpKeyAccess.ReadWrite }).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("at least one workspace", error.Status.Detail);
@@ -34,7 +34,7 @@ public sealed class KeyWorkspaceTests(PlatformFactory factory) : IClassFixture<P
         var workspace = await user.CreateWorkspaceAsync("Malformed");
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Bad id", WorkspaceIds = { workspace, "acme" } }).ResponseAsync);
+            user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Bad id", WorkspaceIds = { workspace, "acme" }, Access = McpKeyAccess.ReadWrite }).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("workspace_ids[1]", error.Status.Detail);
@@ -68,7 +68,7 @@ public sealed class KeyWorkspaceTests(PlatformFactory factory) : IClassFixture<P
         var user = await users.NewAsync("repeated", "grpc");
         var workspace = await user.CreateWorkspaceAsync("Repeated");
 
-        var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Twice", WorkspaceIds = { workspace, workspace.ToUpperInvariant() } });
+        var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Twice", WorkspaceIds = { workspace, workspace.ToUpperInvariant() }, Access = McpKeyAccess.ReadWrite });
 
         Assert.Single(created.McpKey.Workspaces);
     }
@@ -81,7 +81,7 @@ public sealed class KeyWorkspaceTests(PlatformFactory factory) : IClassFixture<P
         var own = await user.CreateWorkspaceAsync("Own");
         var visited = await host.CreateWorkspaceAsync("Visited");
         await factory.WithWorkspacesAsync(async w => { await w.AddMemberAsync(Guid.Parse(visited), user.Id, MembershipRole.Member); return 0; });
-        await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Both", WorkspaceIds = { own, visited } });
+        await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Both", WorkspaceIds = { own, visited }, Access = McpKeyAccess.ReadWrite });
 
         await factory.WithWorkspacesAsync(async w => { await w.RemoveMemberAsync(Guid.Parse(visited), user.Id); return 0; });
 

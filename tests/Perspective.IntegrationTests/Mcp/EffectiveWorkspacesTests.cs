@@ -40,7 +40,7 @@ public sealed class EffectiveWorkspacesTests(PlatformFactory factory) : IClassFi
         var credential = kind switch
         {
             McpCredentialKind.McpKey => (await new McpKeyService.McpKeyServiceClient(factory.CreateGrpcChannel(cookies))
-                .CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Own and shared", WorkspaceIds = { own, shared } })).Token,
+                .CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Own and shared", WorkspaceIds = { own, shared }, Access = McpKeyAccess.ReadWrite })).Token,
             McpCredentialKind.LegacyToken => await GiveLegacyTokenAsync(userId),
             _ => (await new OAuthTestClient(factory, cookies).ConnectAsync([own, shared])).AccessToken,
         };

@@ -160,7 +160,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
     public async Task Deleting_the_key_refuses_the_very_next_request()
     {
         var user = await NewUserAsync("deleted-key");
-        var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Doomed", WorkspaceIds = { user.WorkspaceId } });
+        var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Doomed", WorkspaceIds = { user.WorkspaceId }, Access = McpKeyAccess.ReadWrite });
         await using var client = await McpTestClient.ConnectAsync(factory, created.Token);
         await client.CallAsync("workspace_list");
 
@@ -181,7 +181,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
             await w.AddMemberAsync(workspace.Id, user.Id, MembershipRole.Member);
             return workspace.Id.ToString();
         });
-        var token = (await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Both", WorkspaceIds = { user.WorkspaceId, shared } })).Token;
+        var token = (await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Both", WorkspaceIds = { user.WorkspaceId, shared }, Access = McpKeyAccess.ReadWrite })).Token;
         await using var client = await McpTestClient.ConnectAsync(factory, token);
         Assert.Equal(2, (await client.CallAsync("workspace_list")).GetProperty("workspaces").GetArrayLength());
 
@@ -223,8 +223,8 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         var expected = credentialPresented
-            ? $"Bearer error=\"invalid_token\", resource_metadata=\"{PlatformFactory.PublicBaseUrl}/.well-known/oauth-protected-resource/mcp\", scope=\"mcp\""
-            : $"Bearer resource_metadata=\"{PlatformFactory.PublicBaseUrl}/.well-known/oauth-protected-resource/mcp\", scope=\"mcp\"";
+            ? $"Bearer error=\"invalid_token\", resource_metadata=\"{PlatformFactory.PublicBaseUrl}/.well-known/oauth-protected-resource/mcp\", scope=\"mcp:read mcp:write\""
+            : $"Bearer resource_metadata=\"{PlatformFactory.PublicBaseUrl}/.well-known/oauth-protected-resource/mcp\", scope=\"mcp:read mcp:write\"";
         Assert.Equal(expected, response.Headers.WwwAuthenticate.ToString());
     }
 
@@ -252,7 +252,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
         Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(
-            $$"""{"resource":"{{PlatformFactory.PublicBaseUrl}}/mcp","authorization_servers":["{{PlatformFactory.PublicBaseUrl}}/"],"scopes_supported":["mcp"],"bearer_methods_supported":["header"],"resource_name":"Perspective MCP server"}""",
+            $$"""{"resource":"{{PlatformFactory.PublicBaseUrl}}/mcp","authorization_servers":["{{PlatformFactory.PublicBaseUrl}}/"],"scopes_supported":["mcp:read","mcp:write"],"bearer_methods_supported":["header"],"resource_name":"Perspective MCP server"}""",
             JsonSerializer.Serialize(document.RootElement));
     }
 
@@ -267,7 +267,7 @@ public sealed class McpEndpointTests(PlatformFactory factory) : IClassFixture<Pl
             using (var host = PlatformFactory.OnData(dataDirectory, b => b.UseSetting("Keys:LastUsed:FlushInterval", "01:00:00")))
             {
                 var user = await NewUserAsync(host, "last-used");
-                var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Used", WorkspaceIds = { user.WorkspaceId } });
+                var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Used", WorkspaceIds = { user.WorkspaceId }, Access = McpKeyAccess.ReadWrite });
                 keyId = created.McpKey.Id;
                 await using (var client = await McpTestClient.ConnectAsync(host, created.Token))
                 {

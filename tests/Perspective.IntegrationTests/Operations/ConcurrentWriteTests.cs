@@ -23,7 +23,7 @@ public sealed class ConcurrentWriteTests
             var keys = new McpKeyService.McpKeyServiceClient(host.CreateGrpcChannel(cookies));
             var accounts = new AccountService.AccountServiceClient(host.CreateGrpcChannel(cookies));
             var workspaceId = (await accounts.ListMyWorkspacesAsync(new ListMyWorkspacesRequest())).Workspaces[0].Id;
-            var loadToken = (await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Load", WorkspaceIds = { workspaceId } })).Token;
+            var loadToken = (await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Load", WorkspaceIds = { workspaceId }, Access = McpKeyAccess.ReadWrite })).Token;
 
             using var writing = new CancellationTokenSource();
             var toolCalls = new ConcurrentBag<bool>();
@@ -42,7 +42,7 @@ public sealed class ConcurrentWriteTests
             {
                 for (var i = 0; i < KeysPerWriter; i++)
                 {
-                    var created = await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = $"Writer {writer} key {i}", WorkspaceIds = { workspaceId } });
+                    var created = await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = $"Writer {writer} key {i}", WorkspaceIds = { workspaceId }, Access = McpKeyAccess.ReadWrite });
                     if (i % 2 == 1)
                     {
                         await keys.DeleteMcpKeyAsync(new DeleteMcpKeyRequest { KeyId = created.McpKey.Id });

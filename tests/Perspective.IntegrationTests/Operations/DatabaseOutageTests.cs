@@ -76,7 +76,7 @@ public sealed class DatabaseOutageTests(PlatformFactory factory) : IClassFixture
         var keys = new McpKeyService.McpKeyServiceClient(host.CreateGrpcWebChannel(cookies));
         var accounts = new AccountService.AccountServiceClient(host.CreateGrpcWebChannel(cookies));
         var workspaceId = (await accounts.ListMyWorkspacesAsync(new ListMyWorkspacesRequest())).Workspaces[0].Id;
-        var created = await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = $"Outage {Guid.NewGuid():N}"[..20], WorkspaceIds = { workspaceId } });
+        var created = await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = $"Outage {Guid.NewGuid():N}"[..20], WorkspaceIds = { workspaceId }, Access = McpKeyAccess.ReadWrite });
         return (created.Token, keys);
     }
 

@@ -23,7 +23,7 @@ public sealed class SharedDatabaseTests
             var keys = new McpKeyService.McpKeyServiceClient(behind.CreateGrpcChannel(cookies));
             var workspaceId = (await new AccountService.AccountServiceClient(behind.CreateGrpcChannel(cookies))
                 .ListMyWorkspacesAsync(new ListMyWorkspacesRequest())).Workspaces[0].Id;
-            var created = await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Both hosts", WorkspaceIds = { workspaceId } });
+            var created = await keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = "Both hosts", WorkspaceIds = { workspaceId }, Access = McpKeyAccess.ReadWrite });
 
             foreach (var host in new[] { behind, ahead })
             {

@@ -140,6 +140,14 @@ namespace Perspective.Keys.Storage.Migrations
                     b.Property<DateTime>("CreateTime")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LastUsedAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastUsedClient")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LastUsedTime")
                         .HasColumnType("TEXT");
 
@@ -166,7 +174,21 @@ namespace Perspective.Keys.Storage.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Access")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreateTime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpireTime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastUsedAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastUsedClient")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LastUsedTime")

@@ -59,7 +59,10 @@ public sealed partial class McpChallenge(
         response.StatusCode = StatusCodes.Status401Unauthorized;
         response.Headers.WWWAuthenticate =
             $"Bearer {error}resource_metadata=\"{ProtectedResourceMetadata.DocumentUrl(configuration)}\", scope=\"{OAuthScopes.McpReadWrite}\"";
-        await response.WriteAsync(Explanation(credentialPresented, accessToken));
+        // An expired key's own message says when it expired and what to do; the others are deliberately alike.
+        await response.WriteAsync(CredentialFailure.ReasonOf(result, "") == CredentialFailure.ExpiredKey && result?.Failure is { } expired
+            ? expired.Message
+            : Explanation(credentialPresented, accessToken));
     }
 
     /// <summary>Only an OAuth token without any MCP scope authenticates yet is not allowed in.</summary>

@@ -7,6 +7,7 @@ using OpenIddict.Validation.AspNetCore;
 using Perspective.Identity.Access;
 using Perspective.Identity.Storage;
 using Perspective.Keys.Authentication;
+using Perspective.Keys.Management;
 using Perspective.Keys.Storage;
 using Perspective.Keys.Tokens;
 using Perspective.Keys.Usage;
@@ -35,7 +36,8 @@ public sealed class McpCredentialHandler(
     UrlEncoder encoder,
     LastUsedTracker lastUsed,
     ValidatedAccessTokens validatedTokens,
-    McpChallenge challenge)
+    McpChallenge challenge,
+    TimeProvider clock)
     : AuthenticationHandler<McpCredentialOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Mcp";
@@ -88,8 +90,15 @@ public sealed class McpCredentialHandler(
             return CredentialFailure.Fail(CredentialFailure.UnknownKey, "The MCP key does not exist or was deleted.");
         }
 
-        lastUsed.Record(new UsedCredential(IsLegacyToken: false, key.Id), key.LastUsedTime);
-        return Success(new McpCaller(key.UserId, McpCredentialKind.McpKey, key.Id, key.Name, key.Reachable, McpCaller.ReadWrite));
+        if (McpKeyManager.HasExpired(key.ExpireTime, clock.GetUtcNow()))
+        {
+            return CredentialFailure.Fail(CredentialFailure.ExpiredKey,
+                $"The MCP key '{key.Name}' expired on {key.ExpireTime:yyyy-MM-dd HH:mm} UTC. Create a new key in Settings → MCP and put it in your client in place of this one.");
+        }
+
+        lastUsed.Record(new UsedCredential(IsLegacyToken: false, key.Id), key.LastUse, McpRequestClient.Address(Context), McpRequestClient.Name(Context));
+        var scopes = key.Access == KeyAccess.ReadOnly ? McpCaller.ReadOnly : McpCaller.ReadWrite;
+        return Success(new McpCaller(key.UserId, McpCredentialKind.McpKey, key.Id, key.Name, key.Reachable, scopes));
     }
 
     private async Task<AuthenticateResult> AuthenticateLegacyTokenAsync(byte[] hash)
@@ -101,7 +110,7 @@ public sealed class McpCredentialHandler(
             return CredentialFailure.Fail(CredentialFailure.UnknownLegacyToken, "The legacy token does not exist or was revoked.");
         }
 
-        lastUsed.Record(new UsedCredential(IsLegacyToken: true, legacy.UserId), legacy.LastUsedTime);
+        lastUsed.Record(new UsedCredential(IsLegacyToken: true, legacy.UserId), legacy.LastUse, McpRequestClient.Address(Context), McpRequestClient.Name(Context));
         return Success(new McpCaller(legacy.UserId, McpCredentialKind.LegacyToken, legacy.UserId, LegacyTokenName, legacy.Reachable, McpCaller.ReadWrite));
     }
 
