@@ -4,9 +4,9 @@ using Perspective.Platform.Storage;
 namespace Perspective.Activity.Storage;
 
 /// <summary>
-/// The Activity module's tables. Rows name users and credentials by id without foreign keys: the
-/// module knows no other, and activity outlives nothing it describes (a deleted key's activity is no
-/// longer shown, because only the key's owner could ask for it).
+/// The Activity module's tables. Rows name users and credentials by id, without foreign keys: the
+/// module knows no other. A deleted key's or disconnected app's rows stay but are no longer shown,
+/// because the services answer only for credentials that still exist.
 /// </summary>
 public class ActivityDataContext : ModuleDbContext
 {
