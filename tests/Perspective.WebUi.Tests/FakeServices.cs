@@ -74,6 +74,12 @@ internal sealed class FakeKeys : McpKeyService.McpKeyServiceClient
         Keys.RemoveAll(k => k.Id == request.KeyId);
         return Calls.Of(new DeleteMcpKeyResponse());
     }
+
+    /// <summary>Each key's activity by key id; a key without an entry has none.</summary>
+    public Dictionary<string, Func<ListMcpKeyActivityRequest, AsyncUnaryCall<ListMcpKeyActivityResponse>>> Activity { get; } = [];
+
+    public override AsyncUnaryCall<ListMcpKeyActivityResponse> ListMcpKeyActivityAsync(ListMcpKeyActivityRequest request, CallOptions options) =>
+        Activity.TryGetValue(request.KeyId, out var answer) ? answer(request) : Calls.Of(new ListMcpKeyActivityResponse());
 }
 
 internal sealed class FakeConnectedApps : ConnectedAppService.ConnectedAppServiceClient
@@ -87,4 +93,10 @@ internal sealed class FakeConnectedApps : ConnectedAppService.ConnectedAppServic
 
     public override AsyncUnaryCall<ListDisconnectedAppsResponse> ListDisconnectedAppsAsync(ListDisconnectedAppsRequest request, CallOptions options) =>
         Calls.Of(new ListDisconnectedAppsResponse { DisconnectedApps = { Disconnected } });
+
+    /// <summary>Each app's activity by app id; an app without an entry has none.</summary>
+    public Dictionary<string, ListConnectedAppActivityResponse> Activity { get; } = [];
+
+    public override AsyncUnaryCall<ListConnectedAppActivityResponse> ListConnectedAppActivityAsync(ListConnectedAppActivityRequest request, CallOptions options) =>
+        Calls.Of(Activity.GetValueOrDefault(request.ConnectedAppId) ?? new ListConnectedAppActivityResponse());
 }

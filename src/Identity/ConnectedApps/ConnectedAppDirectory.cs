@@ -167,6 +167,13 @@ public sealed class ConnectedAppDirectory(
         await Grants(userId).AnyAsync(a => a.Id == connectedAppId, cancellationToken) &&
         await revocations.RevokeAsync(connectedAppId, reason, time: null, cancellationToken);
 
+    /// <summary>Connected app ids are the ids of OAuth authorizations: GUIDs. Anything else cannot name one.</summary>
+    public static bool IsConnectedAppId(string value) => value.Length <= 64 && Guid.TryParse(value, out _);
+
+    /// <summary>True when the user has a connected (not disconnected) app with that id.</summary>
+    public Task<bool> IsConnectedAsync(string userId, string connectedAppId, CancellationToken cancellationToken) =>
+        Grants(userId).AnyAsync(a => a.Id == connectedAppId, cancellationToken);
+
     /// <summary>
     /// Grants whose newest refresh token has expired unused (past their lapse time) work no more:
     /// they are revoked as lapsed, at the time they lapsed, so they leave the list with that reason.

@@ -1,14 +1,18 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Perspective.Connectedapps.V1;
+using Perspective.Activity.Reading;
+using Perspective.Activity.Recording;
+using Perspective.Activity.Storage;
 using Perspective.Identity.Grpc;
+using Perspective.Identity.Workspaces;
 using Perspective.Identity.OAuth;
 using Perspective.Platform.Grpc;
 
 namespace Perspective.Identity.ConnectedApps;
 
 /// <summary>The signed-in user's connected apps over gRPC.</summary>
-internal sealed class ConnectedAppGrpcService(ConnectedAppDirectory apps) : ConnectedAppService.ConnectedAppServiceBase
+internal sealed class ConnectedAppGrpcService(ConnectedAppDirectory apps, ActivityReader activity, WorkspaceDirectory workspaces) : ConnectedAppService.ConnectedAppServiceBase
 {
     private const string AppsList = "connected-apps";
     private const string DisconnectedList = "disconnected-apps";
@@ -45,6 +49,25 @@ internal sealed class ConnectedAppGrpcService(ConnectedAppDirectory apps) : Conn
         }
 
         return new DisconnectConnectedAppResponse();
+    }
+
+    public override async Task<ListConnectedAppActivityResponse> ListConnectedAppActivity(ListConnectedAppActivityRequest request, ServerCallContext context)
+    {
+        var userId = context.RequireUserId();
+        if (!ConnectedAppDirectory.IsConnectedAppId(request.ConnectedAppId))
+        {
+            GrpcErrors.InvalidArgument("connected_app_id must be the id of one of your connected apps, as ListConnectedApps returns it.");
+        }
+
+        var credential = new ActivityCredential(CredentialKinds.OAuth, request.ConnectedAppId);
+        var page = Paging.Request(request.PageSize, request.PageToken, ActivityReader.ListName(credential), PageTokenFormat.NewestFirst);
+        if (!await apps.IsConnectedAsync(userId, request.ConnectedAppId, context.CancellationToken))
+        {
+            GrpcErrors.NotFound("You have no connected app with that id. It may have been disconnected.");
+        }
+
+        var read = await activity.ReadAsync(credential, page, workspaces.NamesAsync, context.CancellationToken);
+        return new ListConnectedAppActivityResponse { ToolCalls = { read.ToolCalls }, DailyReads = { read.DailyReads }, NextPageToken = read.NextPageToken };
     }
 
     private static ConnectedApp MapToConnectedApp(ConnectedAppView app)

@@ -129,6 +129,10 @@ public sealed partial class WorkspaceDirectory(IdentityDataContext db, TimeProvi
         (await db.Memberships.AsNoTracking().Where(m => m.UserId == userId).Select(m => m.WorkspaceId).ToListAsync(cancellationToken))
             .ToHashSet();
 
+    /// <summary>The display names of the workspaces with these ids that exist (for showing activity, never for access).</summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default) =>
+        await db.Workspaces.AsNoTracking().Where(w => ids.Contains(w.Id)).ToDictionaryAsync(w => w.Id, w => w.Name, cancellationToken);
+
     private async Task EnsureUserExistsAsync(string userId, CancellationToken cancellationToken)
     {
         if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken))

@@ -2,7 +2,11 @@ using System.Diagnostics.CodeAnalysis;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Configuration;
+using Perspective.Activity.Reading;
+using Perspective.Activity.Recording;
+using Perspective.Activity.Storage;
 using Perspective.Identity.Grpc;
+using Perspective.Identity.Workspaces;
 using Perspective.Keys.V1;
 using Perspective.Platform.Grpc;
 using Perspective.Platform.Hosting;
@@ -10,7 +14,7 @@ using Perspective.Platform.Hosting;
 namespace Perspective.Keys.Management;
 
 /// <summary>The signed-in user's MCP keys and legacy token over gRPC.</summary>
-internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration configuration) : McpKeyService.McpKeyServiceBase
+internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration configuration, ActivityReader activity, WorkspaceDirectory workspaces) : McpKeyService.McpKeyServiceBase
 {
     public const string TokenPlaceholder = "<your-token>";
 
@@ -104,6 +108,25 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
     {
         context.RequireUserId();
         return Task.FromResult(new McpKeyPolicy { MaxLifetime = keys.MaxLifetime is { } max ? Duration.FromTimeSpan(max) : null });
+    }
+
+    public override async Task<ListMcpKeyActivityResponse> ListMcpKeyActivity(ListMcpKeyActivityRequest request, ServerCallContext context)
+    {
+        var userId = context.RequireUserId();
+        if (!IsKeyId(request.KeyId))
+        {
+            GrpcErrors.InvalidArgument("key_id must be the id of one of your keys (32 lowercase hexadecimal digits), as ListMcpKeys returns it.");
+        }
+
+        var credential = new ActivityCredential(CredentialKinds.McpKey, request.KeyId);
+        var page = Paging.Request(request.PageSize, request.PageToken, ActivityReader.ListName(credential), PageTokenFormat.NewestFirst);
+        if (await keys.OwnerAsync(request.KeyId, context.CancellationToken) != userId)
+        {
+            GrpcErrors.NotFound("You have no MCP key with that id. It may have been deleted.");
+        }
+
+        var read = await activity.ReadAsync(credential, page, workspaces.NamesAsync, context.CancellationToken);
+        return new ListMcpKeyActivityResponse { ToolCalls = { read.ToolCalls }, DailyReads = { read.DailyReads }, NextPageToken = read.NextPageToken };
     }
 
     // Unspecified is the manager's to refuse (with the rules' other messages); a number outside the enum is not an access level.

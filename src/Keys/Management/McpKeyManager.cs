@@ -174,6 +174,10 @@ public sealed class McpKeyManager(
     public async Task<bool> RevokeLegacyTokenAsync(string userId, CancellationToken cancellationToken = default) =>
         await db.LegacyTokens.Where(t => t.UserId == userId).ExecuteDeleteAsync(cancellationToken) > 0;
 
+    /// <summary>The id of the user who owns the key; null when no key has that id (or it was deleted).</summary>
+    public async Task<string?> OwnerAsync(string keyId, CancellationToken cancellationToken = default) =>
+        await db.McpKeys.AsNoTracking().Where(k => k.Id == keyId).Select(k => k.UserId).SingleOrDefaultAsync(cancellationToken);
+
     private async Task<IReadOnlyList<McpKeyView>> ViewsAsync(string userId, IReadOnlyList<McpKey> keys, CancellationToken cancellationToken)
     {
         var ids = keys.SelectMany(k => k.Workspaces).Select(w => w.WorkspaceId).Distinct().ToList();

@@ -1,6 +1,9 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Identity;
+using Perspective.Activity.Reading;
+using Perspective.Activity.Recording;
+using Perspective.Activity.Storage;
 using Perspective.Admin.V1;
 using Perspective.Identity.Accounts;
 using Perspective.Identity.ConnectedApps;
@@ -20,7 +23,8 @@ internal sealed class AdminGrpcService(
     WorkspaceDirectory workspaces,
     McpKeyManager keys,
     ConnectedAppDirectory apps,
-    AuditLog audit) : AdminService.AdminServiceBase
+    AuditLog audit,
+    ActivityReader activity) : AdminService.AdminServiceBase
 {
     public override async Task<CreateUserResponse> CreateUser(CreateUserRequest request, ServerCallContext context)
     {
@@ -212,6 +216,45 @@ internal sealed class AdminGrpcService(
             Id = e.Id, Actor = e.Actor, Action = e.Action, Target = e.Target, Outcome = e.Outcome, Time = Timestamp.FromDateTime(e.Time),
         }));
         return response;
+    }
+
+    public override async Task<ListMcpKeyActivityResponse> ListMcpKeyActivity(ListMcpKeyActivityRequest request, ServerCallContext context)
+    {
+        AdminAudit.Target(context, $"key:{request.KeyId}");
+        if (request.KeyId.Length != 32 || !request.KeyId.All(char.IsAsciiHexDigitLower))
+        {
+            GrpcErrors.InvalidArgument("key_id must be a key id (32 lowercase hexadecimal digits), as ListUserMcpKeys returns it.");
+        }
+
+        var credential = new ActivityCredential(CredentialKinds.McpKey, request.KeyId);
+        var page = Paging.Request(request.PageSize, request.PageToken, ActivityReader.ListName(credential), PageTokenFormat.NewestFirst);
+        if (await keys.OwnerAsync(request.KeyId, context.CancellationToken) is null)
+        {
+            GrpcErrors.NotFound("No MCP key has that id. It may have been deleted.");
+        }
+
+        var read = await activity.ReadAsync(credential, page, workspaces.NamesAsync, context.CancellationToken);
+        return new ListMcpKeyActivityResponse { ToolCalls = { read.ToolCalls }, DailyReads = { read.DailyReads }, NextPageToken = read.NextPageToken };
+    }
+
+    public override async Task<ListConnectedAppActivityResponse> ListConnectedAppActivity(ListConnectedAppActivityRequest request, ServerCallContext context)
+    {
+        AdminAudit.Target(context, $"user:{request.UserId} app:{request.ConnectedAppId}");
+        if (!ConnectedAppDirectory.IsConnectedAppId(request.ConnectedAppId))
+        {
+            GrpcErrors.InvalidArgument("connected_app_id must be a connected app id, as ListUserConnectedApps returns it.");
+        }
+
+        var credential = new ActivityCredential(CredentialKinds.OAuth, request.ConnectedAppId);
+        var page = Paging.Request(request.PageSize, request.PageToken, ActivityReader.ListName(credential), PageTokenFormat.NewestFirst);
+        await RequireUserAsync(request.UserId);
+        if (!await apps.IsConnectedAsync(request.UserId, request.ConnectedAppId, context.CancellationToken))
+        {
+            GrpcErrors.NotFound("That user has no connected app with that id. It may have been disconnected.");
+        }
+
+        var read = await activity.ReadAsync(credential, page, workspaces.NamesAsync, context.CancellationToken);
+        return new ListConnectedAppActivityResponse { ToolCalls = { read.ToolCalls }, DailyReads = { read.DailyReads }, NextPageToken = read.NextPageToken };
     }
 
     private async Task RequireUserAsync(string userId)

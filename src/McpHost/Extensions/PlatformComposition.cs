@@ -1,3 +1,4 @@
+using Perspective.Activity;
 using Perspective.Identity;
 using Perspective.Keys;
 using Perspective.McpHost.Admin;
@@ -18,6 +19,7 @@ public static class PlatformComposition
         builder.AddPlatformHost();
         builder.AddIdentityModule();
         builder.AddKeysModule();
+        builder.AddActivityModule();
         builder.AddWorkspaceContent();
         builder.AddMcpEndpoint();
         builder.AddAdminModule();

@@ -25,6 +25,7 @@ public static class McpEndpoint
             .Validate(options => options.MaxRequestBodySize > 0, "Mcp:MaxRequestBodySize must be a positive number of bytes.")
             .ValidateOnStart();
         builder.Services.AddSingleton<McpOrigins>();
+        builder.Services.AddHttpContextAccessor();
         builder.Services
             .AddMcpServer(options =>
             {
@@ -37,6 +38,7 @@ public static class McpEndpoint
             .WithTools<PerspectiveTools>(ToolJson)
             .WithTools<ConversationTools>(ToolJson)
             .WithToolAccess()
+            .WithToolActivity()
             .WithToolArgumentChecks()
             .WithDatabaseOutageResults();
         return builder;

@@ -44,6 +44,7 @@ public sealed class HostTests(PlatformFactory factory) : IClassFixture<PlatformF
     [InlineData(typeof(KeysDataContext))]
     [InlineData(typeof(ContentDataContext))]
     [InlineData(typeof(AdminDataContext))]
+    [InlineData(typeof(Perspective.Activity.Storage.ActivityDataContext))]
     public async Task The_schema_comes_from_checked_in_migrations_of_the_provider_that_match_the_model(Type contextType)
     {
         await using var scope = factory.Services.CreateAsyncScope();

@@ -85,7 +85,7 @@ public sealed class TelemetryTests(PlatformFactory factory) : IClassFixture<Plat
     {
         // Listeners are process-wide: spans of other tests running meanwhile arrive here too, from other threads.
         var metrics = new LockedCollection<Metric>();
-        var activities = new LockedCollection<Activity>();
+        var activities = new LockedCollection<System.Diagnostics.Activity>();
         using var traced = factory.WithWebHostBuilder(builder =>
         {
             // Nothing listens there: the test reads what the in-memory exporters got.
