@@ -8,7 +8,7 @@ using Perspective.WebUi.Pages;
 namespace Perspective.WebUi.Tests;
 
 /// <summary>Choosing a new key's access and expiry, and how keys show theirs.</summary>
-public sealed class KeyAccessAndExpiryTests : SettingsTestContext
+public sealed class KeyAccessAndExpiryUiTests : SettingsTestContext
 {
     private static readonly DateTimeOffset Now = FixedClock.Now;
 
