@@ -18,5 +18,6 @@ builder.Services.AddSingleton(services => new AccountService.AccountServiceClien
 builder.Services.AddSingleton(services => new McpKeyService.McpKeyServiceClient(services.GetRequiredService<GrpcChannel>()));
 builder.Services.AddSingleton(services => new ConnectedAppService.ConnectedAppServiceClient(services.GetRequiredService<GrpcChannel>()));
 builder.Services.AddSingleton<CurrentSession>();
+builder.Services.AddSingleton(TimeProvider.System);
 
 await builder.Build().RunAsync();

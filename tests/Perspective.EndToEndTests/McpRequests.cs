@@ -16,6 +16,14 @@ public static class McpRequests
         return response.StatusCode;
     }
 
+    /// <summary>The body of a tools/list answer: the tools this credential may see.</summary>
+    public static async Task<string> ToolsListAsync(string baseUrl, string bearer)
+    {
+        using var response = await Http.SendAsync(Request(baseUrl, bearer, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}"""));
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
+    }
+
     /// <summary>Calls a tool; <see cref="ToolCall.Served"/> when the host answered 200 with a result that is not an error.</summary>
     public static async Task<ToolCall> CallToolAsync(string baseUrl, string bearer, string tool, object? arguments = null)
     {

@@ -42,6 +42,10 @@ internal sealed class FakeKeys : McpKeyService.McpKeyServiceClient
 
     public List<CreateMcpKeyRequest> Created { get; } = [];
 
+    public McpKeyPolicy Policy { get; set; } = new();
+
+    public override AsyncUnaryCall<McpKeyPolicy> GetMcpKeyPolicyAsync(GetMcpKeyPolicyRequest request, CallOptions options) => Calls.Of(Policy);
+
     public override AsyncUnaryCall<GetMcpConnectionInfoResponse> GetMcpConnectionInfoAsync(GetMcpConnectionInfoRequest request, CallOptions options) =>
         Calls.Of(new GetMcpConnectionInfoResponse
         {
@@ -65,7 +69,11 @@ internal sealed class FakeKeys : McpKeyService.McpKeyServiceClient
         return OnCreate?.Invoke(request) ?? Calls.Of(new CreateMcpKeyResponse
         {
             Token = "pmk_abcdefghijklmnopqrstuvwxyzABCDEF012345",
-            McpKey = new McpKey { Id = "k1", Name = request.Name, MaskedToken = "pmk_…2345", CreateTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow) },
+            McpKey = new McpKey
+            {
+                Id = "k1", Name = request.Name, MaskedToken = "pmk_…2345", CreateTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow),
+                Access = request.Access, ExpireTime = request.ExpireTime,
+            },
         });
     }
 

@@ -23,5 +23,6 @@ public abstract class SettingsTestContext : BunitContext
         Services.AddSingleton<McpKeyService.McpKeyServiceClient>(Keys);
         Services.AddSingleton<ConnectedAppService.ConnectedAppServiceClient>(ConnectedApps);
         Services.AddSingleton<CurrentSession>();
+        Services.AddSingleton<TimeProvider>(new FixedClock());
     }
 }

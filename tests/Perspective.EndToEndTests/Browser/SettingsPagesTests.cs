@@ -75,6 +75,29 @@ public sealed partial class SettingsPagesTests(HostProcess host, BrowserFixture 
     }
 
     [Fact]
+    public async Task A_new_key_reads_only_for_30_days_unless_read_and_write_or_no_expiry_is_chosen()
+    {
+        var page = await SignedInPageAsync("/w/acme-research/settings/mcp");
+        await Assertions.Expect(page.GetByRole(AriaRole.Radio, new() { Name = "Read only" })).ToBeCheckedAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Radio, new() { Name = "30 days" })).ToBeCheckedAsync();
+
+        var readerToken = await CreateKeyAsync(page, "Browser reader", choices: []);
+        var reader = page.GetByRole(AriaRole.Article, new() { Name = "Key Browser reader" });
+        await Assertions.Expect(reader).ToContainTextAsync("Read only");
+        // 30 days from creation reads as 30, or 29 should the day roll over while the test runs.
+        await Assertions.Expect(reader).ToContainTextAsync(ThirtyDaysLeft());
+        await ScreenshotAsync(page, "mcp-key-access-and-expiry");
+
+        var writerToken = await CreateKeyAsync(page, "Browser writer", choices: ["Read & write", "No expiry"]);
+        var writer = page.GetByRole(AriaRole.Article, new() { Name = "Key Browser writer" });
+        await Assertions.Expect(writer).ToContainTextAsync("Read & write");
+        await Assertions.Expect(writer).ToContainTextAsync("Never expires");
+
+        Assert.DoesNotContain("perspective_create", await McpRequests.ToolsListAsync(host.BaseUrl, readerToken));
+        Assert.Contains("perspective_create", await McpRequests.ToolsListAsync(host.BaseUrl, writerToken));
+    }
+
+    [Fact]
     public async Task A_refused_name_shows_the_services_message_next_to_the_field()
     {
         var page = await SignedInPageAsync("/w/acme-research/settings/mcp");
@@ -141,6 +164,23 @@ public sealed partial class SettingsPagesTests(HostProcess host, BrowserFixture 
         return page;
     }
 
+    /// <summary>Creates a key for Acme Research with the radio <paramref name="choices"/> checked; returns its token and closes the reveal.</summary>
+    private static async Task<string> CreateKeyAsync(IPage page, string name, string[] choices)
+    {
+        await page.GetByLabel("Key name").FillAsync(name);
+        await page.GetByLabel("Acme Research").CheckAsync();
+        foreach (var choice in choices)
+        {
+            await page.GetByRole(AriaRole.Radio, new() { Name = choice }).CheckAsync();
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        var token = await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Token" }).InputValueAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "I have copied the token" }).ClickAsync();
+        return token;
+    }
+
     private static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(Screenshots);
@@ -159,4 +199,7 @@ public sealed partial class SettingsPagesTests(HostProcess host, BrowserFixture 
 
     [GeneratedRegex("/w/acme-research/settings/mcp$")]
     private static partial Regex McpPagePattern();
+
+    [GeneratedRegex("Expires in (29|30) days")]
+    private static partial Regex ThirtyDaysLeft();
 }
