@@ -42,9 +42,9 @@ internal sealed class FakeKeys : McpKeyService.McpKeyServiceClient
 
     public List<CreateMcpKeyRequest> Created { get; } = [];
 
-    public McpKeyPolicy Policy { get; set; } = new();
+    public GetMcpKeyPolicyResponse Policy { get; set; } = new();
 
-    public override AsyncUnaryCall<McpKeyPolicy> GetMcpKeyPolicyAsync(GetMcpKeyPolicyRequest request, CallOptions options) => Calls.Of(Policy);
+    public override AsyncUnaryCall<GetMcpKeyPolicyResponse> GetMcpKeyPolicyAsync(GetMcpKeyPolicyRequest request, CallOptions options) => Calls.Of(Policy);
 
     public override AsyncUnaryCall<GetMcpConnectionInfoResponse> GetMcpConnectionInfoAsync(GetMcpConnectionInfoRequest request, CallOptions options) =>
         Calls.Of(new GetMcpConnectionInfoResponse

@@ -78,7 +78,7 @@ public sealed class KeyAccessAndExpiryUiTests : SettingsTestContext
     [Fact]
     public void A_longest_lifetime_hides_longer_presets_and_no_expiry_and_bounds_the_date()
     {
-        Keys.Policy = new McpKeyPolicy { MaxLifetime = Duration.FromTimeSpan(TimeSpan.FromDays(30)) };
+        Keys.Policy = new GetMcpKeyPolicyResponse { MaxLifetime = Duration.FromTimeSpan(TimeSpan.FromDays(30)) };
         var page = RenderMcpPage();
 
         Assert.Equal(["SevenDays", "ThirtyDays", "Date"], page.FindAll("input[name=key-expiry]").Select(r => r.GetAttribute("value")));
@@ -94,7 +94,7 @@ public sealed class KeyAccessAndExpiryUiTests : SettingsTestContext
     [Fact]
     public void A_preset_as_long_as_the_limit_stays_inside_it_even_if_the_browser_clock_runs_ahead()
     {
-        Keys.Policy = new McpKeyPolicy { MaxLifetime = Duration.FromTimeSpan(TimeSpan.FromDays(30)) };
+        Keys.Policy = new GetMcpKeyPolicyResponse { MaxLifetime = Duration.FromTimeSpan(TimeSpan.FromDays(30)) };
         var page = RenderMcpPage();
 
         FillAndSubmit(page, "At the limit");
@@ -106,7 +106,7 @@ public sealed class KeyAccessAndExpiryUiTests : SettingsTestContext
     [Fact]
     public void A_limit_shorter_than_every_preset_leaves_the_date_chosen()
     {
-        Keys.Policy = new McpKeyPolicy { MaxLifetime = Duration.FromTimeSpan(TimeSpan.FromDays(3)) };
+        Keys.Policy = new GetMcpKeyPolicyResponse { MaxLifetime = Duration.FromTimeSpan(TimeSpan.FromDays(3)) };
         var page = RenderMcpPage();
 
         Assert.Equal(["Date"], page.FindAll("input[name=key-expiry]").Select(r => r.GetAttribute("value")));

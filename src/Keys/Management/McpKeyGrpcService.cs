@@ -104,10 +104,10 @@ internal sealed class McpKeyGrpcService(McpKeyManager keys, IConfiguration confi
         });
     }
 
-    public override Task<McpKeyPolicy> GetMcpKeyPolicy(GetMcpKeyPolicyRequest request, ServerCallContext context)
+    public override Task<GetMcpKeyPolicyResponse> GetMcpKeyPolicy(GetMcpKeyPolicyRequest request, ServerCallContext context)
     {
         context.RequireUserId();
-        return Task.FromResult(new McpKeyPolicy { MaxLifetime = keys.MaxLifetime is { } max ? Duration.FromTimeSpan(max) : null });
+        return Task.FromResult(new GetMcpKeyPolicyResponse { MaxLifetime = keys.MaxLifetime is { } max ? Duration.FromTimeSpan(max) : null });
     }
 
     public override async Task<ListMcpKeyActivityResponse> ListMcpKeyActivity(ListMcpKeyActivityRequest request, ServerCallContext context)
