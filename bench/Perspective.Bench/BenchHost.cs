@@ -32,6 +32,7 @@ internal static class BenchHost
         builder.Services.ConfigureDbContext<KeysDataContext>(options => options.AddInterceptors(writes));
         builder.Services.ConfigureDbContext<ContentDataContext>(options => options.AddInterceptors(writes));
         builder.Services.ConfigureDbContext<AdminDataContext>(options => options.AddInterceptors(writes));
+        builder.Services.ConfigureDbContext<Perspective.Activity.Storage.ActivityDataContext>(options => options.AddInterceptors(writes));
 
         var app = builder.Build();
         await app.PrepareDatabaseAsync();
