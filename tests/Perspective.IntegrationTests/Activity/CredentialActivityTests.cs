@@ -98,11 +98,14 @@ public sealed class CredentialActivityTests : IClassFixture<PlatformFactory>
     {
         var user = await NewUserAsync();
         var (keyId, token) = await CreateKeyAsync(user);
+        var (readOnlyKeyId, readOnlyToken) = await CreateKeyAsync(user, "Read-only key", McpKeyAccess.ReadOnly);
 
         await CallToolAsync(token, "perspective_create", new { workspace_id = user.WorkspaceId, title = "", description = "" }, expectError: true);
         await CallToolAsync(token, "perspective_create", new { workspace_id = Guid.NewGuid().ToString(), title = "Elsewhere", description = "" }, expectError: true);
+        await CallToolAsync(readOnlyToken, "perspective_create", new { workspace_id = user.WorkspaceId, title = "Read only", description = "" }, expectError: true);
 
         Assert.Empty((await user.Keys.ListMcpKeyActivityAsync(new KeysListActivity { KeyId = keyId })).ToolCalls);
+        Assert.Empty((await user.Keys.ListMcpKeyActivityAsync(new KeysListActivity { KeyId = readOnlyKeyId })).ToolCalls);
     }
 
     [Fact]
@@ -276,9 +279,10 @@ public sealed class CredentialActivityTests : IClassFixture<PlatformFactory>
         return new TestUser(id, workspace.Id.ToString(), cookies, new McpKeyService.McpKeyServiceClient(host.CreateGrpcChannel(cookies)));
     }
 
-    private static async Task<(string KeyId, string Token)> CreateKeyAsync(TestUser user, string name = "Activity key")
+    private static async Task<(string KeyId, string Token)> CreateKeyAsync(
+        TestUser user, string name = "Activity key", McpKeyAccess access = McpKeyAccess.ReadWrite)
     {
-        var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = name, WorkspaceIds = { user.WorkspaceId }, Access = McpKeyAccess.ReadWrite });
+        var created = await user.Keys.CreateMcpKeyAsync(new CreateMcpKeyRequest { Name = name, WorkspaceIds = { user.WorkspaceId }, Access = access });
         return (created.McpKey.Id, created.Token);
     }
 
