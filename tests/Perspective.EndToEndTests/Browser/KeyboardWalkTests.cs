@@ -35,7 +35,7 @@ public sealed class KeyboardWalkTests(HostProcess host, BrowserFixture browser, 
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator("#key-workspaces-error")).ToContainTextAsync("Choose at least one workspace");
         await Assertions.Expect(page.Locator("#key-name-error")).ToContainTextAsync("Give the key a name");
-        await Assertions.Expect(keyName).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, keyName);
         await Assertions.Expect(keyName).ToHaveAttributeAsync("aria-invalid", "true");
         await LogAsync(page, "Enter on the empty form: the name and workspace messages appear together, focus stays on the first invalid field");
         await AccessibilityCheck.AssertNoViolationsAsync(page, "create form with errors");
@@ -49,35 +49,35 @@ public sealed class KeyboardWalkTests(HostProcess host, BrowserFixture browser, 
         await TabUntilAsync(page, createKey);
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(reveal).ToContainTextAsync("will not show it again");
-        await Assertions.Expect(tokenField).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, tokenField);
         var token = await tokenField.InputValueAsync();
         await LogAsync(page, "Tab to Create key, Enter: the reveal dialog opens with focus on the token field");
         await AccessibilityCheck.AssertNoViolationsAsync(page, "reveal dialog open");
 
         await page.Keyboard.PressAsync("Shift+Tab");
-        await Assertions.Expect(reveal.GetByRole(AriaRole.Button, new() { Name = "I have copied the token" })).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, reveal.GetByRole(AriaRole.Button, new() { Name = "I have copied the token" }));
         await page.Keyboard.PressAsync("Tab");
-        await Assertions.Expect(tokenField).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, tokenField);
         await LogAsync(page, "Shift+Tab from the first control wraps to the last (I have copied the token); Tab wraps back to the token field");
         await AssertTabStaysInsideAsync(page, "reveal dialog");
 
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(question).ToContainTextAsync("You have not copied the token. Close anyway?");
-        await Assertions.Expect(question.GetByRole(AriaRole.Button, new() { Name = "Go back" })).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, question.GetByRole(AriaRole.Button, new() { Name = "Go back" }));
         await LogAsync(page, "Escape before copying: the question \"You have not copied the token. Close anyway?\" opens with focus on Go back");
         await AccessibilityCheck.AssertNoViolationsAsync(page, "confirm-close question");
         await AssertTabStaysInsideAsync(page, "close question");
 
-        await Assertions.Expect(question.GetByRole(AriaRole.Button, new() { Name = "Go back" })).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, question.GetByRole(AriaRole.Button, new() { Name = "Go back" }));
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(question).ToHaveCountAsync(0);
         await Assertions.Expect(tokenField).ToHaveValueAsync(token);
-        await Assertions.Expect(tokenField).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, tokenField);
         await LogAsync(page, "Enter on Go back: the question closes, the token is still shown and focus is back on the token field");
 
         await page.Keyboard.PressAsync("Tab");
         var copyToken = reveal.GetByRole(AriaRole.Button, new() { Name = "Copy token" });
-        await Assertions.Expect(copyToken).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, copyToken);
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(copyToken).ToHaveTextAsync("Copied");
         Assert.Equal(token, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
@@ -85,7 +85,7 @@ public sealed class KeyboardWalkTests(HostProcess host, BrowserFixture browser, 
 
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(reveal).ToHaveCountAsync(0);
-        await Assertions.Expect(createKey).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, createKey);
         await Assertions.Expect(status).ToHaveTextAsync($"Key '{KeyName}' created.");
         await LogAsync(page, "Escape after the copy: the dialog closes at once, focus returns to Create key (its opener), the status says the key was created");
         await AccessibilityCheck.AssertNoViolationsAsync(page, "key created, status shown");
@@ -95,24 +95,24 @@ public sealed class KeyboardWalkTests(HostProcess host, BrowserFixture browser, 
         await TabUntilAsync(page, delete);
         await page.Keyboard.PressAsync("Enter");
         var cancel = question.GetByRole(AriaRole.Button, new() { Name = "Cancel" });
-        await Assertions.Expect(cancel).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, cancel);
         await LogAsync(page, "Tab to the new key's Delete, Enter: the delete question opens with focus on Cancel");
         await AccessibilityCheck.AssertNoViolationsAsync(page, "delete confirmation");
         await AssertTabStaysInsideAsync(page, "delete question");
 
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(question).ToHaveCountAsync(0);
-        await Assertions.Expect(delete).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, delete);
         await LogAsync(page, "Escape: the question closes, nothing is deleted, focus is back on Delete");
 
         await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(cancel).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, cancel);
         await page.Keyboard.PressAsync("Tab");
-        await Assertions.Expect(question.GetByRole(AriaRole.Button, new() { Name = "Delete key" })).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, question.GetByRole(AriaRole.Button, new() { Name = "Delete key" }));
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(card).ToHaveCountAsync(0);
         await Assertions.Expect(question).ToHaveCountAsync(0);
-        await Assertions.Expect(page.Locator("#keys-heading")).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, page.Locator("#keys-heading"));
         await Assertions.Expect(status).ToHaveTextAsync($"Key '{KeyName}' deleted.");
         await LogAsync(page, "Enter on Delete again, Tab to Delete key, Enter: the card is gone, focus moves to the Your keys heading, the status says the key was deleted");
         await AccessibilityCheck.AssertNoViolationsAsync(page, "key deleted, status shown");
@@ -130,18 +130,18 @@ public sealed class KeyboardWalkTests(HostProcess host, BrowserFixture browser, 
         await page.Keyboard.PressAsync("Space");
         await TabUntilAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Create key" }));
         await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(reveal.GetByRole(AriaRole.Textbox, new() { Name = "Token" })).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, reveal.GetByRole(AriaRole.Textbox, new() { Name = "Token" }));
 
         await page.Keyboard.PressAsync("Shift+Tab");
         await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(question.GetByRole(AriaRole.Button, new() { Name = "Go back" })).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, question.GetByRole(AriaRole.Button, new() { Name = "Go back" }));
         await page.Keyboard.PressAsync("Tab");
-        await Assertions.Expect(question.GetByRole(AriaRole.Button, new() { Name = "Close without copying" })).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, question.GetByRole(AriaRole.Button, new() { Name = "Close without copying" }));
         await page.Keyboard.PressAsync("Enter");
 
         await Assertions.Expect(reveal).ToHaveCountAsync(0);
         await Assertions.Expect(question).ToHaveCountAsync(0);
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Create key" })).ToBeFocusedAsync();
+        await ExpectFocusedAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Create key" }));
         await Assertions.Expect(page.GetByRole(AriaRole.Article, new() { Name = "Key Never copied" })).ToBeVisibleAsync();
     }
 
@@ -157,6 +157,19 @@ public sealed class KeyboardWalkTests(HostProcess host, BrowserFixture browser, 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your keys" })).ToBeVisibleAsync(Patient);
         await Assertions.Expect(page.GetByRole(AriaRole.Radio, new() { Name = "30 days" })).ToBeCheckedAsync(new() { Timeout = 60_000 });
         return page;
+    }
+
+    /// <summary>Waits for <paramref name="target"/> to have focus; the failure says where focus is instead.</summary>
+    private static async Task ExpectFocusedAsync(IPage page, ILocator target)
+    {
+        try
+        {
+            await Assertions.Expect(target).ToBeFocusedAsync(new() { Timeout = 15_000 });
+        }
+        catch (PlaywrightException e)
+        {
+            Assert.Fail($"{e.Message}\nFocus is on {await FocusedAsync(page)}.");
+        }
     }
 
     /// <summary>Presses Tab until <paramref name="target"/> has focus; fails after 60 presses.</summary>
