@@ -21,6 +21,12 @@ public sealed class KeyboardWalkTests(HostProcess host, BrowserFixture browser, 
     [Fact]
     public async Task Create_copy_close_and_delete_a_key_with_the_keyboard_alone()
     {
+        // Another key listed after the new one: once the new key's card is gone, focus must not land on this card's Delete.
+        using (var api = await PlatformApi.SignInAsync(host, DemoAccounts.Email, DemoAccounts.Password))
+        {
+            await api.CreateKeyAsync("Keyboard walk neighbour", "acme-research");
+        }
+
         var page = await SignedInMcpPageAsync();
         var reveal = page.GetByRole(AriaRole.Dialog);
         var question = page.GetByRole(AriaRole.Alertdialog);
