@@ -68,7 +68,7 @@ internal sealed class FakeKeys : McpKeyService.McpKeyServiceClient
             Token = "pmk_abcdefghijklmnopqrstuvwxyzABCDEF012345",
             McpKey = new McpKey
             {
-                Id = "k1", Name = request.Name, MaskedToken = "pmk_…2345", CreateTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow),
+                Id = $"created-{Created.Count}", Name = request.Name, MaskedToken = "pmk_…2345", CreateTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow),
                 Access = request.Access, ExpireTime = request.ExpireTime,
             },
         });
