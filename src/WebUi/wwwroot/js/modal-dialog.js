@@ -13,6 +13,10 @@ const shown = new Map(); // dialog id → { dialog, opener, dotnet }
 
 /** Opens the dialog as a modal; its element with `autofocus` (else its first control) gets focus. */
 export function show(dialog, dotnet) {
+  if (!dialog.isConnected) {
+    return; // the owner closed it again before the module had loaded
+  }
+
   shown.set(dialog.id, { dialog, opener: document.activeElement, dotnet });
   dialog.addEventListener("keydown", onKeyDown);
   dialog.addEventListener("cancel", onCancel);
