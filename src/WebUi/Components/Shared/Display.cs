@@ -1,16 +1,11 @@
-using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 
 namespace Perspective.WebUi.Components.Shared;
 
-/// <summary>How times and service errors read in the UI.</summary>
+/// <summary>How service errors read in the UI (times: <see cref="Time.LocalTime"/>).</summary>
 internal static class Display
 {
-    /// <summary>A time in the browser's time zone, to the minute (the precision of last-used times); "Never" when unset.</summary>
-    public static string Time(Timestamp? timestamp) =>
-        timestamp is null ? "Never" : timestamp.ToDateTime().ToLocalTime().ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
-
     /// <summary>The service's own message, written for people; a generic sentence when there is none.</summary>
     public static string Message(RpcException error) =>
         string.IsNullOrWhiteSpace(error.Status.Detail)
