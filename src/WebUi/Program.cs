@@ -1,5 +1,6 @@
 using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
 using Microsoft.JSInterop;
 using Perspective.Accounts.V1;
@@ -11,6 +12,8 @@ using Perspective.WebUi.Time;
 
 var builder = WebAssemblyHostBuilder.CreateDefault(args);
 builder.RootComponents.Add<App>("#app");
+// Lets each page set the browser tab's title (<PageTitle>).
+builder.RootComponents.Add<HeadOutlet>("head::after");
 
 // One gRPC-Web channel to the origin that served the app; the browser sends the sign-in cookie.
 builder.Services.AddSingleton(services => GrpcChannel.ForAddress(
