@@ -90,6 +90,7 @@ public sealed class ResponsiveLayoutTests(HostProcess host, BrowserFixture brows
         await CheckStateAsync(page, width, "connected-apps");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Learn more about connected apps" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(host.BaseUrl + "/help/mcp-keys.html");
         await Assertions.Expect(page).ToHaveTitleAsync("MCP keys · Help · Perspective");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Connected apps (OAuth)" })).ToBeVisibleAsync();
         await CheckStateAsync(page, width, "help-page");
