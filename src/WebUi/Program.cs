@@ -1,14 +1,19 @@
 using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
+using Microsoft.JSInterop;
 using Perspective.Accounts.V1;
 using Perspective.Connectedapps.V1;
 using Perspective.Keys.V1;
 using Perspective.WebUi;
 using Perspective.WebUi.Session;
+using Perspective.WebUi.Time;
 
 var builder = WebAssemblyHostBuilder.CreateDefault(args);
 builder.RootComponents.Add<App>("#app");
+// Lets each page set the browser tab's title (<PageTitle>).
+builder.RootComponents.Add<HeadOutlet>("head::after");
 
 // One gRPC-Web channel to the origin that served the app; the browser sends the sign-in cookie.
 builder.Services.AddSingleton(services => GrpcChannel.ForAddress(
@@ -18,6 +23,6 @@ builder.Services.AddSingleton(services => new AccountService.AccountServiceClien
 builder.Services.AddSingleton(services => new McpKeyService.McpKeyServiceClient(services.GetRequiredService<GrpcChannel>()));
 builder.Services.AddSingleton(services => new ConnectedAppService.ConnectedAppServiceClient(services.GetRequiredService<GrpcChannel>()));
 builder.Services.AddSingleton<CurrentSession>();
-builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<TimeProvider>(services => BrowserClock.Create(services.GetRequiredService<IJSRuntime>()));
 
 await builder.Build().RunAsync();

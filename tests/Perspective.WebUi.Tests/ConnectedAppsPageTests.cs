@@ -50,7 +50,7 @@ public sealed class ConnectedAppsPageTests : SettingsTestContext
 
         var card = page.WaitForElement("article[aria-label='Connected app Cursor']");
         Assert.Contains("Lapses if unused", card.TextContent);
-        Assert.Contains(Perspective.WebUi.Components.Shared.Display.Time(lapse), card.TextContent);
+        Assert.Contains("2026-06-05 09:08 (UTC+02:00)", card.TextContent);
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class ConnectedAppsPageTests : SettingsTestContext
         Assert.Contains("You disconnected it", cursor);
         Assert.Contains("Self-registered (unverified)", cursor);
         Assert.Contains("127.0.0.1", cursor);
-        Assert.Contains(Perspective.WebUi.Components.Shared.Display.Time(time), cursor);
+        Assert.Contains("2026-05-20 11:30 (UTC+02:00)", cursor);
         var claude = section.QuerySelector("tr[aria-label='Disconnected app Claude']")!.TextContent;
         Assert.Contains("An administrator disconnected it", claude);
         Assert.Contains("Verified: https://claude.ai", claude);

@@ -147,7 +147,7 @@ public sealed class KeyAccessAndExpiryUiTests : SettingsTestContext
         Assert.Contains("Never expires", writer);
         Assert.DoesNotContain(" by ", writer);
         Assert.Contains("Expires in 5 hours", page.Find("article[aria-label='Key Soon']").TextContent);
-        Assert.Contains("Expires on 2027-02-01", page.Find("article[aria-label='Key Later']").TextContent);
+        Assert.Contains("Expires on 2027-02-01 (UTC+02:00)", page.Find("article[aria-label='Key Later']").TextContent);
         Assert.Empty(page.FindAll(".badge.expired"));
     }
 

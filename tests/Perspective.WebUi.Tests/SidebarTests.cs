@@ -29,7 +29,7 @@ public sealed class SidebarTests : SettingsTestContext
         layout.WaitForElement("button.switcher").Click();
         Assert.Equal(["Acme Research", "Northwind Product", "Manage workspace"], layout.FindAll("[role=menuitem]").Select(a => a.TextContent));
 
-        layout.Find("nav").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
+        layout.Find("[role=menu]").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
         Assert.Empty(layout.FindAll("[role=menu]"));
     }
 }

@@ -1,7 +1,6 @@
-using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Perspective.Keys.V1;
-using Perspective.WebUi.Components.Shared;
+using Perspective.WebUi.Time;
 
 namespace Perspective.WebUi.Components.Mcp;
 
@@ -20,7 +19,7 @@ internal static class KeyWords
 
     /// <summary>
     /// "Expired" when the service says so (its clock decides, not the browser's); otherwise "Never expires",
-    /// "Expires in 5 hours", "Expires in 3 days" or, when far, "Expires on 2027-01-31" in the browser's time zone.
+    /// "Expires in 5 hours", "Expires in 3 days" or, when far, "Expires on 2027-01-31 (UTC+01:00)" in the browser's time zone.
     /// </summary>
     public static string Expiry(Timestamp? expireTime, bool expired, TimeProvider clock)
     {
@@ -42,14 +41,14 @@ internal static class KeyWords
             _ when left < TimeSpan.FromHours(2) => "Expires in 1 hour",
             _ when left < TimeSpan.FromDays(1) => $"Expires in {(int)left.TotalHours} hours",
             _ when left <= RelativeUpTo => Math.Round(left.TotalDays) == 1 ? "Expires in 1 day" : $"Expires in {Math.Round(left.TotalDays)} days",
-            _ => $"Expires on {TimeZoneInfo.ConvertTime(expires, clock.LocalTimeZone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}",
+            _ => $"Expires on {LocalTime.Date(expires, clock)}",
         };
     }
 
-    /// <summary>"2026-05-06 07:08 by claude-code from 203.0.113.7", leaving out what is not known; "Never" when unused.</summary>
-    public static string LastUse(Timestamp? time, string client, string address)
+    /// <summary>"2026-05-06 09:08 (UTC+02:00) by claude-code from 203.0.113.7", leaving out what is not known; "Never" when unused.</summary>
+    public static string LastUse(Timestamp? time, string client, string address, TimeProvider clock)
     {
-        var words = Display.Time(time);
+        var words = LocalTime.Format(time, clock);
         if (time is not null && client.Length > 0)
         {
             words += $" by {client}";

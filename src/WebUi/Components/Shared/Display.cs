@@ -1,16 +1,11 @@
-using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 
 namespace Perspective.WebUi.Components.Shared;
 
-/// <summary>How times and service errors read in the UI.</summary>
+/// <summary>How service errors read in the UI (times: <see cref="Time.LocalTime"/>).</summary>
 internal static class Display
 {
-    /// <summary>A time in the browser's time zone, to the minute (the precision of last-used times); "Never" when unset.</summary>
-    public static string Time(Timestamp? timestamp) =>
-        timestamp is null ? "Never" : timestamp.ToDateTime().ToLocalTime().ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
-
     /// <summary>What an ended sign-in (UNAUTHENTICATED) reads as; <see cref="ServiceError"/> adds the link to sign in.</summary>
     public const string SessionEnded = "Your session has ended.";
 
