@@ -51,7 +51,7 @@ public sealed class PublishedProductHost : IAsyncDisposable
 
         var host = new PublishedProductHost(publishDirectory);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        for (var deadline = DateTime.UtcNow.AddSeconds(90); DateTime.UtcNow < deadline; await Task.Delay(250))
+        for (var deadline = DateTime.UtcNow.AddSeconds(180); DateTime.UtcNow < deadline; await Task.Delay(250))
         {
             if (host.process.HasExited)
             {
@@ -65,14 +65,15 @@ public sealed class PublishedProductHost : IAsyncDisposable
                     return host;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                // Not listening yet, or still migrating the new database.
             }
         }
 
+        var output = host.output.ToString();
         await host.DisposeAsync();
-        throw new TimeoutException("The host did not become healthy within 90 s.");
+        throw new TimeoutException($"The host did not become healthy within 180 s:\n{output}");
     }
 
     public async ValueTask DisposeAsync()
