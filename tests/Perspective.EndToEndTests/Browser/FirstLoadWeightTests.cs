@@ -15,10 +15,11 @@ public sealed class FirstLoadWeightTests(HostProcess host, BrowserFixture browse
 {
     /// <summary>
     /// Everything the first load transfers: the page, the .NET WebAssembly runtime, the trimmed assemblies and
-    /// the page's first gRPC-Web calls. The runtime the SDK ships (dotnet.native.wasm, about 0.98 MB in Brotli)
-    /// and System.Private.CoreLib (0.52 MB) alone are three quarters of it; see bench/README.md.
+    /// the page's first gRPC-Web calls (about 2.7 MB in a Release publish, 3.07 MB before trimming). The runtime
+    /// as the SDK ships it (dotnet.native.wasm, 0.98 MB in Brotli) and System.Private.CoreLib (0.52 MB) are more
+    /// than half of it, and the blank Blazor template weighs 2.3 MB: see bench/results/2026-11-30-ui-2core.md.
     /// </summary>
-    private const long FirstLoadBudget = 2_750_000;
+    private const long FirstLoadBudget = 2_800_000;
 
     [Fact]
     public async Task The_mcp_page_loads_brotli_encoded_within_its_budget_and_again_almost_entirely_from_the_cache()
@@ -39,6 +40,7 @@ public sealed class FirstLoadWeightTests(HostProcess host, BrowserFixture browse
         var framework = first.Responses.Where(response => new Uri(response.Url).AbsolutePath.StartsWith("/_framework/", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(framework);
         Assert.All(framework, response => Assert.Equal("br", response.ContentEncoding));
+        Assert.DoesNotContain(framework, response => response.Url.Contains("/icudt", StringComparison.Ordinal));
 
         Assert.True(cached.TransferredBytes < first.TransferredBytes / 20,
             $"The cached load transferred {cached.TransferredBytes:N0} bytes, not under 5% of the first load's {first.TransferredBytes:N0}.");
