@@ -50,19 +50,33 @@ public sealed class PublishedProductHost : IAsyncDisposable
         }
 
         var host = new PublishedProductHost(publishDirectory);
+        try
+        {
+            await host.WaitUntilHealthyAsync();
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task WaitUntilHealthyAsync()
+    {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         for (var deadline = DateTime.UtcNow.AddSeconds(180); DateTime.UtcNow < deadline; await Task.Delay(250))
         {
-            if (host.process.HasExited)
+            if (process.HasExited)
             {
-                throw new InvalidOperationException($"The host exited with code {host.process.ExitCode}:\n{host.output}");
+                throw new InvalidOperationException($"The host exited with code {process.ExitCode}:\n{Output}");
             }
 
             try
             {
-                if ((await http.GetAsync($"{host.BaseUrl}/healthz")).StatusCode == HttpStatusCode.OK)
+                if ((await http.GetAsync($"{BaseUrl}/healthz")).StatusCode == HttpStatusCode.OK)
                 {
-                    return host;
+                    return;
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -71,9 +85,7 @@ public sealed class PublishedProductHost : IAsyncDisposable
             }
         }
 
-        var output = host.output.ToString();
-        await host.DisposeAsync();
-        throw new TimeoutException($"The host did not become healthy within 180 s:\n{output}");
+        throw new TimeoutException($"The host did not become healthy within 180 s:\n{Output}");
     }
 
     public async ValueTask DisposeAsync()
@@ -86,6 +98,17 @@ public sealed class PublishedProductHost : IAsyncDisposable
 
         process.Dispose();
         Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    private string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
     }
 
     private void Append(string? line)
