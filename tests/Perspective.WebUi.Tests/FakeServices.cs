@@ -55,9 +55,6 @@ internal sealed class FakeKeys : McpKeyService.McpKeyServiceClient
             TokenPlaceholder = "<your-token>",
         });
 
-    public override AsyncUnaryCall<ListMcpKeysResponse> ListMcpKeysAsync(ListMcpKeysRequest request, CallOptions options) =>
-        Calls.Of(new ListMcpKeysResponse { McpKeys = { Keys } });
-
     public override AsyncUnaryCall<GetLegacyTokenResponse> GetLegacyTokenAsync(GetLegacyTokenRequest request, CallOptions options) =>
         Legacy is null
             ? Calls.Failing<GetLegacyTokenResponse>(new RpcException(new Status(StatusCode.NotFound, "You have no legacy token.")))
@@ -71,16 +68,33 @@ internal sealed class FakeKeys : McpKeyService.McpKeyServiceClient
             Token = "pmk_abcdefghijklmnopqrstuvwxyzABCDEF012345",
             McpKey = new McpKey
             {
-                Id = "k1", Name = request.Name, MaskedToken = "pmk_…2345", CreateTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow),
+                Id = $"created-{Created.Count}", Name = request.Name, MaskedToken = "pmk_…2345", CreateTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow),
                 Access = request.Access, ExpireTime = request.ExpireTime,
             },
         });
     }
 
+    /// <summary>Set to make the list, delete or revoke calls fail the way the service would.</summary>
+    public RpcException? Failure { get; set; }
+
+    public override AsyncUnaryCall<ListMcpKeysResponse> ListMcpKeysAsync(ListMcpKeysRequest request, CallOptions options) =>
+        Failure is null ? Calls.Of(new ListMcpKeysResponse { McpKeys = { Keys } }) : Calls.Failing<ListMcpKeysResponse>(Failure);
+
     public override AsyncUnaryCall<DeleteMcpKeyResponse> DeleteMcpKeyAsync(DeleteMcpKeyRequest request, CallOptions options)
     {
+        if (Failure is not null)
+        {
+            return Calls.Failing<DeleteMcpKeyResponse>(Failure);
+        }
+
         Keys.RemoveAll(k => k.Id == request.KeyId);
         return Calls.Of(new DeleteMcpKeyResponse());
+    }
+
+    public override AsyncUnaryCall<RevokeLegacyTokenResponse> RevokeLegacyTokenAsync(RevokeLegacyTokenRequest request, CallOptions options)
+    {
+        Legacy = null;
+        return Calls.Of(new RevokeLegacyTokenResponse());
     }
 
     /// <summary>Each key's activity by key id; a key without an entry has none.</summary>
@@ -98,6 +112,12 @@ internal sealed class FakeConnectedApps : ConnectedAppService.ConnectedAppServic
         Calls.Of(new ListConnectedAppsResponse { ConnectedApps = { Apps } });
 
     public List<DisconnectedApp> Disconnected { get; } = [];
+
+    public override AsyncUnaryCall<DisconnectConnectedAppResponse> DisconnectConnectedAppAsync(DisconnectConnectedAppRequest request, CallOptions options)
+    {
+        Apps.RemoveAll(a => a.Id == request.ConnectedAppId);
+        return Calls.Of(new DisconnectConnectedAppResponse());
+    }
 
     public override AsyncUnaryCall<ListDisconnectedAppsResponse> ListDisconnectedAppsAsync(ListDisconnectedAppsRequest request, CallOptions options) =>
         Calls.Of(new ListDisconnectedAppsResponse { DisconnectedApps = { Disconnected } });

@@ -219,8 +219,11 @@ public sealed class KeyAccessAndExpiryUiTests : SettingsTestContext
         page.Find("form").Submit();
     }
 
-    private static void CloseReveal(IRenderedComponent<McpSettings> page) =>
+    private static void CloseReveal(IRenderedComponent<McpSettings> page)
+    {
+        page.Find("[role=dialog] button[aria-label='Copy token']").Click();
         page.FindAll("button").Single(b => b.TextContent == "I have copied the token").Click();
+    }
 
     private static RpcException FieldError(string field, string message) => new Google.Rpc.Status
     {

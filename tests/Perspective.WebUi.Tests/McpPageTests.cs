@@ -109,6 +109,7 @@ public sealed class McpPageTests : SettingsTestContext
         Assert.Contains($"Authorization: Bearer {token}", dialog.QuerySelector("[data-snippet=claude-code]")!.TextContent);
         Assert.Contains($"Bearer {token}", dialog.QuerySelector("[data-snippet=cursor]")!.TextContent);
 
+        dialog.QuerySelector("button[aria-label='Copy token']")!.Click();
         page.FindAll("button").Single(b => b.TextContent == "I have copied the token").Click();
 
         Assert.Empty(page.FindAll("[role=dialog]"));

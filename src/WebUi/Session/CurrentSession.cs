@@ -39,11 +39,7 @@ public sealed class CurrentSession(AccountService.AccountServiceClient accounts,
         }
     }
 
-    private void SignInAgain()
-    {
-        var returnUrl = "/" + navigation.ToBaseRelativePath(navigation.Uri);
-        navigation.NavigateTo($"account/login?ReturnUrl={Uri.EscapeDataString(returnUrl)}", forceLoad: true);
-    }
+    private void SignInAgain() => navigation.NavigateTo(SignIn.Url(navigation), forceLoad: true);
 }
 
 /// <summary>What the UI knows about the signed-in user; <see cref="Error"/> is set instead when loading failed.</summary>

@@ -54,7 +54,7 @@ public sealed partial class SettingsPagesTests(HostProcess host, BrowserFixture 
         var claudeDesktop = await dialog.Locator("[data-snippet=claude-desktop]").InnerTextAsync();
         await ScreenshotAsync(page, "mcp-reveal-dialog");
 
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "I have copied the token" }).ClickAsync();
+        await CloseRevealUncopiedAsync(page);
         var card = page.GetByRole(AriaRole.Article, new() { Name = "Key Browser test key" });
         await Assertions.Expect(card).ToContainTextAsync($"pmk_…{token[^4..]}");
         Assert.DoesNotContain(token, await page.ContentAsync());
@@ -108,7 +108,7 @@ public sealed partial class SettingsPagesTests(HostProcess host, BrowserFixture 
             await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
             if (attempt == 0)
             {
-                await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "I have copied the token" }).ClickAsync();
+                await CloseRevealUncopiedAsync(page);
             }
         }
 
@@ -177,8 +177,16 @@ public sealed partial class SettingsPagesTests(HostProcess host, BrowserFixture 
         await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
         var token = await dialog.GetByRole(AriaRole.Textbox, new() { Name = "Token" }).InputValueAsync();
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "I have copied the token" }).ClickAsync();
+        await CloseRevealUncopiedAsync(page);
         return token;
+    }
+
+    /// <summary>These tests read the token from its field rather than copying it, so closing the reveal asks first.</summary>
+    private static async Task CloseRevealUncopiedAsync(IPage page)
+    {
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "I have copied the token" }).ClickAsync();
+        await page.GetByRole(AriaRole.Alertdialog).GetByRole(AriaRole.Button, new() { Name = "Close without copying" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
     }
 
     private static async Task ScreenshotAsync(IPage page, string name)

@@ -12,6 +12,7 @@ using Perspective.Keys.Storage;
 using Perspective.Keys.Tokens;
 using Perspective.Keys.Usage;
 using Perspective.Keys.V1;
+using Xunit.Abstractions;
 
 namespace Perspective.IntegrationTests.Mcp;
 
@@ -20,7 +21,7 @@ namespace Perspective.IntegrationTests.Mcp;
 /// does not see the tools that change data, and calling one anyway, however the call is spelled, changes
 /// nothing. Read &amp; write keys and the legacy token use every tool. (OAuth grants: see the OAuth tests.)
 /// </summary>
-public sealed class ReadOnlyAccessTests(PlatformFactory factory) : IClassFixture<PlatformFactory>
+public sealed class ReadOnlyAccessTests(PlatformFactory factory, ITestOutputHelper output) : IClassFixture<PlatformFactory>
 {
     private static readonly string[] ReadingTools = ["conversation_get", "conversation_list", "perspective_get", "perspective_list", "workspace_list"];
 
@@ -61,6 +62,27 @@ public sealed class ReadOnlyAccessTests(PlatformFactory factory) : IClassFixture
                 "perspective_create changes data, and the MCP key 'Key' is read-only. Create a read & write key in Settings → MCP to use it.", refusal);
             Assert.Equal(0, await PerspectiveCountAsync(client, workspace));
         }
+    }
+
+    [Fact]
+    public async Task A_read_only_key_s_tools_list_answer_names_the_reading_tools_only()
+    {
+        var (token, _) = await CredentialAsync(Credential.ReadOnlyKey);
+
+        using var http = factory.CreateClient();
+        using var response = await http.SendAsync(Post("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", token));
+        var body = await response.Content.ReadAsStringAsync();
+        var json = body.StartsWith("event:", StringComparison.Ordinal) || body.StartsWith("data:", StringComparison.Ordinal)
+            ? body.Split('\n').Single(line => line.StartsWith("data:", StringComparison.Ordinal))["data:".Length..]
+            : body;
+        var tools = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("result").GetProperty("tools").EnumerateArray()
+            .Select(t => (Name: t.GetProperty("name").GetString(), ReadOnly: t.GetProperty("annotations").GetProperty("readOnlyHint").GetBoolean()))
+            .ToList();
+        output.WriteLine(string.Join("\n", tools.Select(t => $"{t.Name} (readOnlyHint: {t.ReadOnly})")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(ReadingTools, tools.Select(t => t.Name).Order());
+        Assert.All(tools, t => Assert.True(t.ReadOnly));
     }
 
     public static TheoryData<string, string> HostileWritingCalls => new()

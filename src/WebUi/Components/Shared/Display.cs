@@ -11,9 +11,13 @@ internal static class Display
     public static string Time(Timestamp? timestamp) =>
         timestamp is null ? "Never" : timestamp.ToDateTime().ToLocalTime().ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The service's own message, written for people; a generic sentence when there is none.</summary>
+    /// <summary>What an ended sign-in (UNAUTHENTICATED) reads as; <see cref="ServiceError"/> adds the link to sign in.</summary>
+    public const string SessionEnded = "Your session has ended.";
+
+    /// <summary>The service's own message, written for people; a generic sentence when there is none or the sign-in ended.</summary>
     public static string Message(RpcException error) =>
-        string.IsNullOrWhiteSpace(error.Status.Detail)
+        error.StatusCode == StatusCode.Unauthenticated ? $"{SessionEnded} Sign in again."
+        : string.IsNullOrWhiteSpace(error.Status.Detail)
             ? "The service could not be reached. Check your connection and try again."
             : error.Status.Detail;
 
