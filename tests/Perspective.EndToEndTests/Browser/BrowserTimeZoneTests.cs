@@ -35,7 +35,9 @@ public sealed class BrowserTimeZoneTests(HostProcess host, BrowserFixture browse
 
         var card = page.GetByRole(AriaRole.Article, new() { Name = "Key Time zone key" });
         var created = await card.Locator("dt:text-is('Created') + dd").InnerTextAsync();
-        var shown = DateTime.ParseExact(created, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        // Shown with the zone's offset, e.g. "2026-12-01 11:05 (UTC+14:00)".
+        Assert.EndsWith(" (UTC+14:00)", created, StringComparison.Ordinal);
+        var shown = DateTime.ParseExact(created[..^" (UTC+14:00)".Length], "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         Assert.InRange(shown, before.DateTime.AddMinutes(-1), after.DateTime);
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Delete key Time zone key" }).ClickAsync();

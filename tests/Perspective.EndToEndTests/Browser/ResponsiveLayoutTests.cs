@@ -35,6 +35,11 @@ public sealed class ResponsiveLayoutTests(HostProcess host, BrowserFixture brows
         await AssertOnScreenAsync(page, reveal);
         await CheckStateAsync(page, width, "mcp-reveal-dialog");
         await reveal.GetByRole(AriaRole.Button, new() { Name = "I have copied the token" }).ClickAsync();
+        // The token was not copied, so closing asks first: a question that must fit the screen too.
+        var notCopied = page.GetByRole(AriaRole.Alertdialog);
+        await AssertOnScreenAsync(page, notCopied);
+        await CheckStateAsync(page, width, "mcp-reveal-not-copied");
+        await notCopied.GetByRole(AriaRole.Button, new() { Name = "Close without copying" }).ClickAsync();
 
         // The browser runs in Asia/Kolkata (UTC+05:30, no daylight saving): times are local and say so.
         var card = page.GetByRole(AriaRole.Article, new() { Name = $"Key {name}" });
