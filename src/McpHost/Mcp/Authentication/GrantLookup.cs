@@ -46,7 +46,12 @@ public static class GrantLookup
             ? new GrantCredential(grant.AppName ?? "OAuth app", reachable, Scopes(grant.Scopes))
             : null;
 
-    private static string[] Scopes(string? json) => json is null ? [] : JsonSerializer.Deserialize<string[]>(json) ?? [];
+    // A grant's scopes are stored as a JSON array, and only a handful of different arrays exist (the server grants
+    // only its registered scopes): each is parsed once, not on every request.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> ParsedScopes = new(StringComparer.Ordinal);
+
+    private static string[] Scopes(string? json) =>
+        json is null ? [] : ParsedScopes.GetOrAdd(json, static text => JsonSerializer.Deserialize<string[]>(text) ?? []);
 
     private sealed record GrantRow(string? AppName, string? Scopes, ReachableWorkspace? Workspace);
 }

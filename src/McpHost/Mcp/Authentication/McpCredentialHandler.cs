@@ -97,7 +97,7 @@ public sealed class McpCredentialHandler(
                 $"The MCP key '{key.Name}' expired on {key.ExpireTime:yyyy-MM-dd HH:mm} UTC. Create a new key in Settings → MCP and put it in your client in place of this one.");
         }
 
-        lastUsed.Record(new UsedCredential(IsLegacyToken: false, key.Id), key.LastUse, McpRequestClient.Address(Context), McpRequestClient.Name(Context));
+        lastUsed.Record(new UsedCredential(IsLegacyToken: false, key.Id), key.LastUse, McpRequestClient.Address(Context), FallbackClient(key.LastUse));
         var scopes = key.Access == KeyAccess.ReadOnly ? McpCaller.ReadOnly : McpCaller.ReadWrite;
         return Success(new McpCaller(key.UserId, McpCredentialKind.McpKey, key.Id, key.Name, key.Reachable, scopes));
     }
@@ -111,7 +111,7 @@ public sealed class McpCredentialHandler(
             return CredentialFailure.Fail(CredentialFailure.UnknownLegacyToken, "The legacy token does not exist or was revoked.");
         }
 
-        lastUsed.Record(new UsedCredential(IsLegacyToken: true, legacy.UserId), legacy.LastUse, McpRequestClient.Address(Context), McpRequestClient.Name(Context));
+        lastUsed.Record(new UsedCredential(IsLegacyToken: true, legacy.UserId), legacy.LastUse, McpRequestClient.Address(Context), FallbackClient(legacy.LastUse));
         return Success(new McpCaller(legacy.UserId, McpCredentialKind.LegacyToken, legacy.UserId, LegacyTokenName, legacy.Reachable, McpCaller.ReadWrite));
     }
 
@@ -150,6 +150,9 @@ public sealed class McpCredentialHandler(
             : Success(new McpCaller(userId, McpCredentialKind.OAuth, authorizationId, grant.AppName, grant.Reachable,
                 OAuthScopes.WithinGrant(validated.Scopes, grant.Scopes)));
     }
+
+    // The User-Agent names the client only while no name is stored: read it only then (not on every request).
+    private string FallbackClient(StoredUse stored) => string.IsNullOrEmpty(stored.Client) ? McpRequestClient.Name(Context) : "";
 
     private AuthenticateResult Success(McpCaller caller) =>
         AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new McpCallerIdentity(caller, Scheme.Name)), Scheme.Name));
