@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Perspective.Platform.Hosting;
 using Perspective.Activity.Storage;
 
 namespace Perspective.Activity.Recording;
@@ -13,36 +14,13 @@ namespace Perspective.Activity.Recording;
 /// web server has finished its requests (hosted services stop in reverse order; the server, registered last, stops first).
 /// </summary>
 public sealed partial class ReadCountFlusher(
-    ReadCounter counter, IServiceScopeFactory scopes, IOptions<ActivityOptions> options, ILogger<ReadCountFlusher> logger) : BackgroundService
+    ReadCounter counter, IServiceScopeFactory scopes, IOptions<ActivityOptions> options, ILogger<ReadCountFlusher> logger) : PeriodicFlusher(options.Value.FlushInterval)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.FlushInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushAsync(CancellationToken.None);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: StopAsync writes what is left.
-        }
-    }
-
-    // The last write is a handful of short statements; cutting it short on a shutdown deadline would lose counts.
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await FlushAsync(CancellationToken.None);
-    }
-
     /// <summary>
     /// Adds every pending count to its stored counter, one statement per counter so that hosts flushing the
     /// same counter add up. When a write fails, the counts not yet written are put back (none lost, none twice).
     /// </summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    public override async Task FlushAsync(CancellationToken cancellationToken)
     {
         var counts = counter.TakePending();
         if (counts.Count == 0)

@@ -14,33 +14,10 @@ namespace Perspective.Keys.Usage;
 /// </summary>
 public sealed partial class LastUsedFlusher(
     LastUsedTracker tracker, IServiceScopeFactory scopes, IOptions<LastUsedOptions> options, PlatformMetrics metrics, TimeProvider clock,
-    ILogger<LastUsedFlusher> logger) : BackgroundService
+    ILogger<LastUsedFlusher> logger) : PeriodicFlusher(options.Value.FlushInterval)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.FlushInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushAsync(CancellationToken.None);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: StopAsync writes what is left.
-        }
-    }
-
-    // The last write is a handful of short updates; cutting it short on a shutdown deadline would lose them.
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await FlushAsync(CancellationToken.None);
-    }
-
     /// <summary>Writes every pending use. Times only move forward, so hosts writing the same key merge.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    public override async Task FlushAsync(CancellationToken cancellationToken)
     {
         var uses = tracker.TakePending();
         if (uses.Count == 0)
