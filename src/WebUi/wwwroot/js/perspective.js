@@ -18,6 +18,18 @@ window.perspective = {
     document.addEventListener("pointerdown", listener);
   },
 
+  // One gRPC-Web unary call (Rpc/FetchCallInvoker.cs): POSTs the framed request to the app's own origin with the
+  // sign-in cookie and answers { status, headers, body }; status 0 when the request could not be made or read.
+  async grpcWebUnary(url, headers, body) {
+    try {
+      const response = await fetch(url, { method: "POST", headers, body, credentials: "same-origin", cache: "no-store", redirect: "error" });
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return { status: response.status, headers: Object.fromEntries(response.headers), body: bytes };
+    } catch {
+      return { status: 0, headers: {}, body: new Uint8Array(0) };
+    }
+  },
+
   unwatchOutside(element) {
     if (element?.perspectiveOutsideListener) {
       document.removeEventListener("pointerdown", element.perspectiveOutsideListener);
