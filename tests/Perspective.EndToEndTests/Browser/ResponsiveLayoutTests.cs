@@ -217,7 +217,10 @@ public sealed class ResponsiveLayoutTests(HostProcess host, BrowserFixture brows
         if (width == Narrow)
         {
             Directory.CreateDirectory(Screenshots);
-            await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{state}-{Narrow}.png"), FullPage = true });
+            // A modal dialog, a menu or the opened navigation lies over the window, not the whole page (nor does the fixed
+            // status line): then the window is what a person sees.
+            var fullPage = await page.Locator("dialog[open], [role=menu], nav.sidebar.open").CountAsync() == 0;
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{state}-{Narrow}.png"), FullPage = fullPage });
             await page.SetViewportSizeAsync(Narrowest, 900);
             await AssertNoSidewaysScrollingAsync(page, $"{state} at {Narrowest} px");
             await page.SetViewportSizeAsync(Narrow, 900);
