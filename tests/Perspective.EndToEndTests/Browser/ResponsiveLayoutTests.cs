@@ -148,6 +148,33 @@ public sealed class ResponsiveLayoutTests(HostProcess host, BrowserFixture brows
         Assert.Equal(app, await FrameAsync(page, width));
     }
 
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(Narrow)]
+    public async Task An_unknown_address_under_the_ui_shows_page_not_found_that_fits_passes_axe_and_leads_home(int width)
+    {
+        // Signed out, the host sends the unknown address to the sign-in page and back, as it does any page of the UI.
+        const string path = "/w/acme-research/settings/no-such-page";
+        var page = await SignedInPageAsync(width, path);
+        await Assertions.Expect(page).ToHaveURLAsync(host.BaseUrl + path);
+        var heading = page.GetByRole(AriaRole.Heading, new() { Name = "Page not found", Level = 1 });
+        await Assertions.Expect(heading).ToBeVisibleAsync(Patient);
+        await Assertions.Expect(page).ToHaveTitleAsync("Page not found · Perspective");
+        await CheckStateAsync(page, width, "page-not-found");
+
+        // Loaded afresh, the address is answered by the UI's fallback (index.html, 200), not by an error of the host.
+        var response = await page.GotoAsync(host.BaseUrl + "/no-such-page");
+        Assert.Equal(200, response!.Status);
+        Assert.StartsWith("text/html", await response.HeaderValueAsync("content-type"));
+        await Assertions.Expect(heading).ToBeVisibleAsync(Patient);
+        await Assertions.Expect(page).ToHaveTitleAsync("Page not found · Perspective");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to your workspaces" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(host.BaseUrl + "/");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, Demo User" })).ToBeVisibleAsync(Patient);
+        await Assertions.Expect(page).ToHaveTitleAsync("Your workspaces · Perspective");
+    }
+
     private async Task<IPage> SignedInPageAsync(int width, string path)
     {
         var context = await browser.Browser.NewContextAsync(new()
@@ -190,7 +217,10 @@ public sealed class ResponsiveLayoutTests(HostProcess host, BrowserFixture brows
         if (width == Narrow)
         {
             Directory.CreateDirectory(Screenshots);
-            await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{state}-{Narrow}.png"), FullPage = true });
+            // A modal dialog, a menu or the opened navigation lies over the window, not the whole page (nor does the fixed
+            // status line): then the window is what a person sees.
+            var fullPage = await page.Locator("dialog[open], [role=menu], nav.sidebar.open").CountAsync() == 0;
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{state}-{Narrow}.png"), FullPage = fullPage });
             await page.SetViewportSizeAsync(Narrowest, 900);
             await AssertNoSidewaysScrollingAsync(page, $"{state} at {Narrowest} px");
             await page.SetViewportSizeAsync(Narrow, 900);

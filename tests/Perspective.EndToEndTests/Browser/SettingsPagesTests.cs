@@ -192,7 +192,15 @@ public sealed partial class SettingsPagesTests(HostProcess host, BrowserFixture 
     private static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(Screenshots);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
+        // A modal dialog and its backdrop cover the window, not the whole page: then the window is what a person sees.
+        var fullPage = await page.Locator("dialog[open]").CountAsync() == 0;
+        if (fullPage)
+        {
+            // From the top, so the sidebar (as tall as the window) is drawn where it starts, not wherever the page was scrolled to.
+            await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        }
+
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = fullPage });
     }
 
     private static Task<CommandLineTool.Result> RunClaudeDesktopSnippetAsync(string configuration) =>
