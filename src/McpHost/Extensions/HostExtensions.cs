@@ -80,12 +80,26 @@ public static class HostExtensions
 
     public static WebApplication MapPlatformEndpoints(this WebApplication app)
     {
-        app.MapStaticAssets();
+        // The settings UI's page, read once: its policy allows its import map by hash (see SettingsUiPage).
+        var page = SettingsUiPage.Read(app.Environment.WebRootFileProvider);
+
+        // Fingerprinted files are immutable for a year, the others (index.html among them) no-cache, as the
+        // build's endpoint manifest says; the endpoints that serve index.html also carry the page's policy.
+        app.MapStaticAssets().Add(endpoint =>
+        {
+            if (SettingsUiPage.IsServedBy(endpoint))
+            {
+                endpoint.Metadata.Add(page);
+            }
+        });
         app.MapHealthEndpoints();
         app.MapGrpcReflectionService();
 
-        // The settings UI: every page of it needs a signed-in user; the sign-in page brings them back.
-        app.MapFallbackToFile("index.html").RequireAuthorization(PlatformPolicies.BrowserSession);
+        // The settings UI: every page of it needs a signed-in user; the sign-in page brings them back. The
+        // fallback hands the request to the static file middleware with no endpoint (so SecurityHeaders cannot
+        // find the page's metadata then) and sends no Cache-Control: it sets both itself, as index.html has them.
+        app.MapFallbackToFile(SettingsUiPage.FileName, new StaticFileOptions { OnPrepareResponse = file => page.Prepare(file.Context.Response) })
+            .RequireAuthorization(PlatformPolicies.BrowserSession);
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using Perspective.McpHost.Deployment;
 
 namespace Perspective.McpHost.Extensions;
 
@@ -16,7 +17,8 @@ namespace Perspective.McpHost.Extensions;
 /// first rendering), <c>Referrer-Policy: no-referrer</c> unless the page chose one, and a content
 /// security policy: the page's own when it set one (the account pages and the authorization error
 /// page set stricter ones), with a <c>frame-ancestors 'none'</c> policy added if it lacks the
-/// directive; otherwise <see cref="ContentSecurityPolicy"/>. No page of the platform is meant to be
+/// directive; otherwise <see cref="ContentSecurityPolicy"/> (with its import map's hash on the settings
+/// UI's page, <see cref="SettingsUiPage"/>). No page of the platform is meant to be
 /// framed: a consent page framed by another origin — another port of the same host is one, and its
 /// frames even get the user's SameSite cookies — can have the user's click on "Allow access" stolen.
 /// </para>
@@ -38,7 +40,8 @@ public static class SecurityHeaders
     /// <item><c>default-src 'none'</c>: fonts, media, objects, frames, workers, manifests — none used.</item>
     /// <item><c>script-src 'self' 'wasm-unsafe-eval'</c>: <c>blazor.webassembly.js</c> and the .NET runtime's
     /// modules from <c>_framework</c>; compiling WebAssembly needs <c>'wasm-unsafe-eval'</c>, which allows
-    /// WebAssembly compilation only, not JavaScript <c>eval</c>.</item>
+    /// WebAssembly compilation only, not JavaScript <c>eval</c>. The settings UI's page adds the hash of its
+    /// import map, its one inline script (<see cref="SettingsUiPage"/>).</item>
     /// <item><c>style-src 'self'</c>: <c>css/app.css</c>.</item>
     /// <item><c>img-src 'self' data:</c>: own images and data URIs.</item>
     /// <item><c>connect-src 'self'</c>: the runtime's downloads from <c>_framework</c> and the gRPC-Web calls.</item>
@@ -48,12 +51,28 @@ public static class SecurityHeaders
     /// </list>
     /// </remarks>
     public const string ContentSecurityPolicy =
-        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
+        "default-src 'none'; " + ScriptSrc + "; style-src 'self'; img-src 'self' data:; " +
         "connect-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    private const string ScriptSrc = "script-src 'self' 'wasm-unsafe-eval'";
 
     public const string ReferrerPolicy = "no-referrer";
 
     private const string FrameAncestors = "frame-ancestors";
+
+    /// <summary>
+    /// <see cref="ContentSecurityPolicy"/> that also allows the one inline script whose hash source
+    /// (<c>'sha256-…'</c>) is <paramref name="scriptHash"/>: the settings UI's import map.
+    /// </summary>
+    public static string ContentSecurityPolicyAllowingScript(string scriptHash)
+    {
+        if (!scriptHash.StartsWith("'sha256-", StringComparison.Ordinal) || !scriptHash.EndsWith('\''))
+        {
+            throw new ArgumentException($"'{scriptHash}' is not a CSP hash source.", nameof(scriptHash));
+        }
+
+        return ContentSecurityPolicy.Replace(ScriptSrc, $"{ScriptSrc} {scriptHash}", StringComparison.Ordinal);
+    }
 
     /// <summary>Put first in the pipeline, so every later middleware's and endpoint's response is covered.</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
@@ -83,7 +102,9 @@ public static class SecurityHeaders
         var policies = headers.ContentSecurityPolicy;
         if (policies.Count == 0)
         {
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            // The settings UI's page allows its import map by hash; every other document gets the plain policy.
+            headers.ContentSecurityPolicy =
+                response.HttpContext.GetEndpoint()?.Metadata.GetMetadata<SettingsUiPage>()?.ContentSecurityPolicy ?? ContentSecurityPolicy;
         }
         else if (!policies.Any(policy => HasDirective(policy, FrameAncestors)))
         {

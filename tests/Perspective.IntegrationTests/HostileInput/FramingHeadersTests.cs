@@ -1,4 +1,8 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -117,12 +121,48 @@ public sealed class FramingHeadersTests(PlatformFactory factory) : IClassFixture
         using var response = await client.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("_framework/blazor.webassembly", await response.Content.ReadAsStringAsync());
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("_framework/blazor.webassembly", html);
         AssertCannotBeFramed(response);
-        Assert.Equal(SecurityHeaders.ContentSecurityPolicy, Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
-        Assert.Equal("'self' 'wasm-unsafe-eval'", Directive(response, "script-src"));
+        // The plain policy but for one more script source: the hash of the page's import map, its one inline script.
+        var importMap = ImportMapHash(html);
+        Assert.Equal(
+            SecurityHeaders.ContentSecurityPolicy.Replace("script-src 'self' 'wasm-unsafe-eval'", $"script-src 'self' 'wasm-unsafe-eval' {importMap}", StringComparison.Ordinal),
+            Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+        Assert.Equal($"'self' 'wasm-unsafe-eval' {importMap}", Directive(response, "script-src"));
         Assert.Equal("'self'", Directive(response, "style-src"));
         Assert.Equal("'self'", Directive(response, "connect-src"));
+        Assert.Equal("no-cache", response.Headers.CacheControl?.ToString());
+    }
+
+    /// <summary>
+    /// A reload asks the server for the page only: every script the page loads, and every module its import map
+    /// names, has its hash in its name and is immutable for a year; the page is revalidated each time.
+    /// </summary>
+    [Fact]
+    public async Task The_settings_uis_scripts_are_fingerprinted_and_cached_for_good()
+    {
+        // In Development MapStaticAssets sends no-cache for every file (for hot reload) unless told to cache as in Production.
+        using var host = factory.WithWebHostBuilder(builder => builder.UseSetting("EnableStaticAssetsDevelopmentCaching", "true"));
+        using var client = host.CreateBrowserLikeClient(await host.SignInAsync(DemoSeed.DemoEmail, DemoSeed.DemoPassword));
+        using var page = await client.GetAsync("/w/acme-research/settings/mcp");
+        var html = await page.Content.ReadAsStringAsync();
+
+        var scripts = Regex.Matches(html, "<script src=\"([^\"]+)\"").Select(match => match.Groups[1].Value).ToList();
+        var imports = JsonDocument.Parse(ImportMapText(html)).RootElement.GetProperty("imports").EnumerateObject()
+            .ToDictionary(import => import.Name, import => import.Value.GetString()!);
+
+        Assert.Equal(2, scripts.Count);
+        Assert.Matches(@"^js/perspective\.[a-z0-9]+\.js$", scripts[0]);
+        Assert.Matches(@"^_framework/blazor\.webassembly\.[a-z0-9]+\.js$", scripts[1]);
+        Assert.Matches(@"^\./_framework/dotnet\.[a-z0-9]+\.js$", imports["./_framework/dotnet.js"]);
+        Assert.Matches(@"^\./js/modal-dialog\.[a-z0-9]+\.js$", imports["./js/modal-dialog.js"]);
+        foreach (var path in scripts.Concat(imports.Values.Select(value => value.TrimStart('.'))))
+        {
+            using var script = await client.GetAsync(path);
+            Assert.True(script.StatusCode == HttpStatusCode.OK, $"{path}: {script.StatusCode}");
+            Assert.Equal("max-age=31536000, immutable", script.Headers.CacheControl?.ToString());
+        }
     }
 
     [Fact]
@@ -206,6 +246,14 @@ public sealed class FramingHeadersTests(PlatformFactory factory) : IClassFixture
         Assert.Equal("'none'", Directive(response, "frame-ancestors"));
         Assert.DoesNotContain(policies, policy => policy.Contains("'unsafe-inline'", StringComparison.Ordinal) || policy.Contains("'unsafe-eval'", StringComparison.Ordinal));
     }
+
+    /// <summary>The text of the page's one import map, as written (the SDK writes LF line ends).</summary>
+    private static string ImportMapText(string html) =>
+        Assert.Single(Regex.Matches(html, "<script type=\"importmap\">(.*?)</script>", RegexOptions.Singleline)).Groups[1].Value;
+
+    /// <summary>The CSP hash source of the page's import map, computed here from the page as served.</summary>
+    private static string ImportMapHash(string html) =>
+        $"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(ImportMapText(html))))}'";
 
     /// <summary>The sources of a directive in the response's (single) policy, one space apart, or null without it.</summary>
     private static string? Directive(HttpResponseMessage response, string name) =>
