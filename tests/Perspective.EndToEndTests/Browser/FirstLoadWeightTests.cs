@@ -17,11 +17,13 @@ public sealed class FirstLoadWeightTests(HostProcess host, BrowserFixture browse
 {
     /// <summary>
     /// Everything the first load transfers: the page, the .NET WebAssembly runtime, the trimmed assemblies and
-    /// the page's first gRPC-Web calls (about 2.7 MB in a Release publish, 3.07 MB before trimming). The runtime
-    /// as the SDK ships it (dotnet.native.wasm, 0.98 MB in Brotli) and System.Private.CoreLib (0.52 MB) are more
-    /// than half of it, and the blank Blazor template weighs 2.3 MB: see bench/results/2026-11-30-ui-2core.md.
+    /// the page's first gRPC-Web calls: 2.33 MB in a Release publish (3.07 MB before trimming, 2.70 MB with
+    /// HttpClient-based gRPC-Web and EditForm). The budget is the blank Blazor WebAssembly template's own first load
+    /// (2.39 MB, ICU included): the product must stay no heavier than an empty app. The runtime as the SDK ships it
+    /// (dotnet.native.wasm, 0.98 MB in Brotli) and System.Private.CoreLib (0.48 MB) are more than 60% of it; see
+    /// bench/results/2026-11-30-ui-2core.md.
     /// </summary>
-    private const long FirstLoadBudget = 2_800_000;
+    private const long FirstLoadBudget = 2_400_000;
 
     private const string McpPagePath = "/w/acme-research/settings/mcp";
 
