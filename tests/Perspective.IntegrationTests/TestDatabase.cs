@@ -25,9 +25,33 @@ public static class TestDatabase
             TestDatabaseServer.DropPostgresDatabase(DatabaseName(dataDirectory));
         }
 
-        if (Directory.Exists(dataDirectory))
+        DeleteFolder(dataDirectory);
+    }
+
+    /// <summary>
+    /// Deletes the folder, trying again for up to two seconds when deleting it fails. Seen once in a full run on
+    /// a loaded machine: a test class's cleanup failed with an IOException although every test had passed, most
+    /// likely a file (such as a SQLite journal) appearing while the folder was deleted. A folder that stays
+    /// undeletable still fails the cleanup, naming what is left in it.
+    /// </summary>
+    private static void DeleteFolder(string dataDirectory)
+    {
+        for (var attempt = 1; Directory.Exists(dataDirectory); attempt++)
         {
-            Directory.Delete(dataDirectory, recursive: true);
+            try
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                Thread.Sleep(100);
+                SqliteConnection.ClearAllPools();
+            }
+            catch (IOException e)
+            {
+                var left = string.Join(", ", Directory.EnumerateFileSystemEntries(dataDirectory).Select(Path.GetFileName));
+                throw new IOException($"{dataDirectory} could not be deleted; still in it: {left}", e);
+            }
         }
     }
 
