@@ -1,7 +1,6 @@
 using AngleSharp.Dom;
 using Bunit;
 using Google.Protobuf.WellKnownTypes;
-using Google.Rpc;
 using Grpc.Core;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -193,7 +192,7 @@ public sealed class DialogsAndMessagesTests : SettingsTestContext
     [Fact]
     public void A_service_already_exists_error_goes_at_the_next_submit()
     {
-        Keys.OnCreate = _ => Calls.Failing<CreateMcpKeyResponse>(FieldError(StatusCode.AlreadyExists, "name", "You already have a key named 'Twice'."));
+        Keys.OnCreate = _ => Calls.Failing<CreateMcpKeyResponse>(Calls.FieldError(StatusCode.AlreadyExists, "name", "You already have a key named 'Twice'."));
         var page = RenderMcpPage();
         FillAndSubmit(page, "Twice");
         page.WaitForAssertion(() => Assert.Contains("You already have a key named 'Twice'.", page.Find("#key-name-error").TextContent));
@@ -294,30 +293,6 @@ public sealed class DialogsAndMessagesTests : SettingsTestContext
     private void AddKey(string id, string name) =>
         Keys.Keys.Add(new McpKey { Id = id, Name = name, MaskedToken = "pmk_…zzzz", CreateTime = Timestamp.FromDateTime(DateTime.UtcNow) });
 
-    private IRenderedComponent<McpSettings> RenderMcpPage()
-    {
-        var page = Render<McpSettings>(parameters => parameters.Add(p => p.WorkspaceSlug, "acme-research"));
-        page.WaitForElement("#keys-heading");
-        return page;
-    }
-
     private static IElement Button(IElement scope, string text) =>
         scope.QuerySelectorAll("button").Single(b => b.TextContent.Trim() == text);
-
-    private static void Choose(IRenderedComponent<McpSettings> page, string group, string value) =>
-        page.Find($"input[name={group}][value={value}]").Change(value);
-
-    private static void FillAndSubmit(IRenderedComponent<McpSettings> page, string name)
-    {
-        page.Find("#key-name").Change(name);
-        page.FindAll("input[type=checkbox]").First().Change(true);
-        page.Find("form").Submit();
-    }
-
-    private static RpcException FieldError(StatusCode code, string field, string message) => new Google.Rpc.Status
-    {
-        Code = (int)code,
-        Message = message,
-        Details = { Any.Pack(new BadRequest { FieldViolations = { new BadRequest.Types.FieldViolation { Field = field, Description = message } } }) },
-    }.ToRpcException();
 }

@@ -13,6 +13,14 @@ internal static class Calls
 
     public static AsyncUnaryCall<T> Failing<T>(RpcException error) =>
         new(Task.FromException<T>(error), Task.FromResult(new Metadata()), () => error.Status, () => [], () => { });
+
+    /// <summary>A refusal about one request field, as the services send it (google.rpc.BadRequest in the status details).</summary>
+    public static RpcException FieldError(StatusCode code, string field, string message) => new Google.Rpc.Status
+    {
+        Code = (int)code,
+        Message = message,
+        Details = { Google.Protobuf.WellKnownTypes.Any.Pack(new Google.Rpc.BadRequest { FieldViolations = { new Google.Rpc.BadRequest.Types.FieldViolation { Field = field, Description = message } } }) },
+    }.ToRpcException();
 }
 
 internal sealed class FakeAccounts : AccountService.AccountServiceClient

@@ -1,6 +1,5 @@
 using Bunit;
 using Google.Protobuf.WellKnownTypes;
-using Google.Rpc;
 using Grpc.Core;
 using Perspective.Keys.V1;
 using Perspective.WebUi.Pages;
@@ -119,7 +118,7 @@ public sealed class KeyAccessAndExpiryUiTests : SettingsTestContext
     [InlineData("expire_time", "#key-expiry-error")]
     public void A_service_error_about_access_or_expiry_appears_under_that_field(string field, string where)
     {
-        Keys.OnCreate = _ => Calls.Failing<CreateMcpKeyResponse>(FieldError(field, $"The service says no to {field}."));
+        Keys.OnCreate = _ => Calls.Failing<CreateMcpKeyResponse>(Calls.FieldError(StatusCode.InvalidArgument, field, $"The service says no to {field}."));
         var page = RenderMcpPage();
 
         FillAndSubmit(page, "Refused");
@@ -202,33 +201,9 @@ public sealed class KeyAccessAndExpiryUiTests : SettingsTestContext
             LastUsedClient = lastUsed?.Client ?? "", LastUsedAddress = lastUsed?.Address ?? "",
         });
 
-    private IRenderedComponent<McpSettings> RenderMcpPage()
-    {
-        var page = Render<McpSettings>(parameters => parameters.Add(p => p.WorkspaceSlug, "acme-research"));
-        page.WaitForElement("#keys-heading");
-        return page;
-    }
-
-    private static void Choose(IRenderedComponent<McpSettings> page, string group, string value) =>
-        page.Find($"input[name={group}][value={value}]").Change(value);
-
-    private static void FillAndSubmit(IRenderedComponent<McpSettings> page, string name)
-    {
-        page.Find("#key-name").Change(name);
-        page.FindAll("input[type=checkbox]").First().Change(true);
-        page.Find("form").Submit();
-    }
-
     private static void CloseReveal(IRenderedComponent<McpSettings> page)
     {
         page.Find("[role=dialog] button[aria-label='Copy token']").Click();
         page.FindAll("button").Single(b => b.TextContent == "I have copied the token").Click();
     }
-
-    private static RpcException FieldError(string field, string message) => new Google.Rpc.Status
-    {
-        Code = (int)StatusCode.InvalidArgument,
-        Message = message,
-        Details = { Any.Pack(new BadRequest { FieldViolations = { new BadRequest.Types.FieldViolation { Field = field, Description = message } } }) },
-    }.ToRpcException();
 }

@@ -1,7 +1,6 @@
 using AngleSharp.Dom;
 using Bunit;
 using Google.Protobuf.WellKnownTypes;
-using Google.Rpc;
 using Grpc.Core;
 using Perspective.Keys.V1;
 using Perspective.WebUi.Pages;
@@ -75,7 +74,7 @@ public sealed class McpPageTests : SettingsTestContext
     [InlineData("workspace_ids", "#key-workspaces-error")]
     public void A_service_error_appears_next_to_the_field_it_concerns(string field, string where)
     {
-        Keys.OnCreate = _ => Calls.Failing<CreateMcpKeyResponse>(FieldError(field, $"The service says no to {field}."));
+        Keys.OnCreate = _ => Calls.Failing<CreateMcpKeyResponse>(Calls.FieldError(StatusCode.InvalidArgument, field, $"The service says no to {field}."));
         var page = RenderMcpPage();
 
         FillAndSubmit(page, "Claude Desktop");
@@ -131,25 +130,4 @@ public sealed class McpPageTests : SettingsTestContext
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("article[aria-label='Key Old laptop']")));
         Assert.Empty(Keys.Keys);
     }
-
-    private IRenderedComponent<McpSettings> RenderMcpPage()
-    {
-        var page = Render<McpSettings>(parameters => parameters.Add(p => p.WorkspaceSlug, "acme-research"));
-        page.WaitForElement("#keys-heading");
-        return page;
-    }
-
-    private static void FillAndSubmit(IRenderedComponent<McpSettings> page, string name)
-    {
-        page.Find("#key-name").Change(name);
-        page.FindAll("input[type=checkbox]").First().Change(true);
-        page.Find("form").Submit();
-    }
-
-    private static RpcException FieldError(string field, string message) => new Google.Rpc.Status
-    {
-        Code = (int)StatusCode.InvalidArgument,
-        Message = message,
-        Details = { Any.Pack(new BadRequest { FieldViolations = { new BadRequest.Types.FieldViolation { Field = field, Description = message } } }) },
-    }.ToRpcException();
 }

@@ -1,4 +1,5 @@
 using Bunit;
+using Perspective.WebUi.Pages;
 using Microsoft.Extensions.DependencyInjection;
 using Perspective.Accounts.V1;
 using Perspective.Connectedapps.V1;
@@ -24,5 +25,25 @@ public abstract class SettingsTestContext : BunitContext
         Services.AddSingleton<ConnectedAppService.ConnectedAppServiceClient>(ConnectedApps);
         Services.AddSingleton<CurrentSession>();
         Services.AddSingleton<TimeProvider>(new FixedClock());
+    }
+
+    /// <summary>The MCP page of Acme Research, once its keys have loaded.</summary>
+    protected IRenderedComponent<McpSettings> RenderMcpPage()
+    {
+        var page = Render<McpSettings>(parameters => parameters.Add(p => p.WorkspaceSlug, "acme-research"));
+        page.WaitForElement("#keys-heading");
+        return page;
+    }
+
+    /// <summary>Checks the radio of <paramref name="group"/> ("key-access", "key-expiry") with that value.</summary>
+    protected static void Choose(IRenderedComponent<McpSettings> page, string group, string value) =>
+        page.Find($"input[name={group}][value={value}]").Change(value);
+
+    /// <summary>Names the key, checks the first workspace and submits the create form.</summary>
+    protected static void FillAndSubmit(IRenderedComponent<McpSettings> page, string name)
+    {
+        page.Find("#key-name").Change(name);
+        page.FindAll("input[type=checkbox]").First().Change(true);
+        page.Find("form").Submit();
     }
 }

@@ -61,9 +61,7 @@ public sealed partial class AccountPagesLayoutTests(HostProcess host, BrowserFix
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The email or password is incorrect.");
         await CheckStateAsync(page, width, "sign-in-failed");
 
-        await page.GetByLabel("Email").FillAsync(DemoAccounts.Email);
-        await page.GetByLabel("Password").FillAsync(DemoAccounts.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await DemoSignIn.SubmitAsync(page);
         await Assertions.Expect(page).Not.ToHaveURLAsync(LoginPage(), new() { Timeout = 60_000 });
 
         // The consent page, for an app with a long name that asks to read and write: Deny takes the answer back to it.

@@ -20,9 +20,7 @@ public sealed class BrowserTimeZoneTests(HostProcess host, BrowserFixture browse
         await using var context = await browser.Browser.NewContextAsync(new() { TimezoneId = BrowserTimeZone, Locale = "de-DE" });
         var page = await context.NewPageAsync();
         await page.GotoAsync(host.BaseUrl + "/w/acme-research/settings/mcp");
-        await page.GetByLabel("Email").FillAsync(DemoAccounts.Email);
-        await page.GetByLabel("Password").FillAsync(DemoAccounts.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await DemoSignIn.SubmitAsync(page);
 
         await page.GetByLabel("Key name").FillAsync("Time zone key");
         await page.GetByLabel("Acme Research").CheckAsync();

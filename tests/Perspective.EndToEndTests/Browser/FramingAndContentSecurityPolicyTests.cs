@@ -173,9 +173,7 @@ public sealed class FramingAndContentSecurityPolicyTests(HostProcess host, Brows
         };
 
         await page.GotoAsync(host.BaseUrl + "/");
-        await page.GetByLabel("Email").FillAsync(DemoAccounts.Email);
-        await page.GetByLabel("Password").FillAsync(DemoAccounts.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await DemoSignIn.SubmitAsync(page);
         await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Sidebar" }).GetByText("Demo User")).ToBeVisibleAsync(Patient);
         return (page, messages);
     }

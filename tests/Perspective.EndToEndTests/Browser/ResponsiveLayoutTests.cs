@@ -185,9 +185,7 @@ public sealed class ResponsiveLayoutTests(HostProcess host, BrowserFixture brows
         var page = await context.NewPageAsync();
         await page.GotoAsync(host.BaseUrl + path);
         await CheckStateAsync(page, width, "sign-in");
-        await page.GetByLabel("Email").FillAsync(DemoAccounts.Email);
-        await page.GetByLabel("Password").FillAsync(DemoAccounts.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await DemoSignIn.SubmitAsync(page);
         var signedIn = width > Narrow ? page.GetByRole(AriaRole.Navigation, new() { Name = "Sidebar" }).GetByText("Demo User") : page.GetByRole(AriaRole.Button, new() { Name = "Menu" });
         await Assertions.Expect(signedIn).ToBeEnabledAsync(new() { Timeout = 60_000 });
         return page;

@@ -83,9 +83,7 @@ public sealed class ServiceFailureTests(HostProcess host, BrowserFixture browser
     private async Task SignInAsync(IPage page)
     {
         await page.GotoAsync(host.BaseUrl + "/");
-        await page.GetByLabel("Email").FillAsync(DemoAccounts.Email);
-        await page.GetByLabel("Password").FillAsync(DemoAccounts.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await DemoSignIn.SubmitAsync(page);
         await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Sidebar" }).GetByText("Demo User")).ToBeVisibleAsync(Patient);
     }
 }

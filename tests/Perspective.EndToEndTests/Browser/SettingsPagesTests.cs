@@ -157,9 +157,7 @@ public sealed partial class SettingsPagesTests(HostProcess host, BrowserFixture 
         var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(host.BaseUrl + path);
-        await page.GetByLabel("Email").FillAsync(DemoAccounts.Email);
-        await page.GetByLabel("Password").FillAsync(DemoAccounts.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await DemoSignIn.SubmitAsync(page);
         await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Sidebar" }).GetByText("Demo User")).ToBeVisibleAsync(Patient);
         return page;
     }

@@ -17,9 +17,7 @@ public sealed class SignInAndWorkspacesTests(HostProcess host, BrowserFixture br
         await page.GotoAsync(host.BaseUrl + "/");
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login\\?ReturnUrl=%2F$"));
 
-        await page.GetByLabel("Email").FillAsync(DemoAccounts.Email);
-        await page.GetByLabel("Password").FillAsync(DemoAccounts.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await DemoSignIn.SubmitAsync(page);
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, Demo User" })).ToBeVisibleAsync(Patient);
         var workspaces = page.GetByRole(AriaRole.Table, new() { Name = "Your workspaces" });

@@ -26,9 +26,7 @@ public sealed class HttpsDeploymentTests(HttpsDeploymentTests.Deployment deploym
         await using var context = await deployment.Browser!.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(Host.BaseUrl + "/w/acme-research/settings/mcp");
-        await page.GetByLabel("Email").FillAsync(DemoAccounts.Email);
-        await page.GetByLabel("Password").FillAsync(DemoAccounts.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await DemoSignIn.SubmitAsync(page);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your keys" })).ToBeVisibleAsync(Patient);
         Assert.StartsWith(Host.BaseUrl + "/", page.Url);
 

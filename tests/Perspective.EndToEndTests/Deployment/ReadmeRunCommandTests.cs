@@ -69,9 +69,7 @@ public sealed class ReadmeRunCommandTests(BrowserFixture browser) : IClassFixtur
             };
 
             await page.GotoAsync(baseUrl + "/w/acme-research/settings/mcp");
-            await page.GetByLabel("Email").FillAsync(DemoAccounts.Email);
-            await page.GetByLabel("Password").FillAsync(DemoAccounts.Password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await DemoSignIn.SubmitAsync(page);
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your keys" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
 
             await page.GetByLabel("Key name").FillAsync("From the run command");
